@@ -1,0 +1,118 @@
+"""Saving in the background, so typing never waits for the disk.
+
+`AutoSaver` owns one thread. The screen hands it every new `Notes` value with
+`submit` (which never blocks); the thread saves the newest value it has been
+given, skipping any it was handed in between, and reports each outcome through
+a callback. A failed save (read-only folder, full disk, folder removed) keeps
+the notes in memory and is retried until the disk accepts them again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from facilitator.notes import Notes
+from facilitator.store import NotesFolder, StoreError
+
+
+@dataclass(frozen=True)
+class SaveStatus:
+    """What the save indicator shows."""
+
+    state: str  # "saved" | "saving" | "failed"
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "saved"
+
+
+class AutoSaver:
+    """Saves the latest submitted `Notes` to a `NotesFolder` on its own thread."""
+
+    def __init__(
+        self,
+        folder: NotesFolder,
+        on_status: Callable[[SaveStatus], None] = lambda status: None,
+        retry_seconds: float = 3.0,
+    ) -> None:
+        self.folder = folder
+        self.on_status = on_status
+        self.retry_seconds = retry_seconds
+        self.status = SaveStatus("saved")
+        self._wanted: Notes | None = None  # newest value not yet on disk
+        self._generation = 0  # bumped by every submit
+        self._saved_generation = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="facilitator-autosave", daemon=True)
+        self._thread.start()
+
+    def submit(self, notes: Notes) -> None:
+        """Ask for these notes to be saved; returns at once."""
+        with self._cond:
+            self._wanted = notes
+            self._generation += 1
+            self._cond.notify_all()
+
+    def pending(self) -> bool:
+        """True while something submitted is not yet safely on disk."""
+        with self._cond:
+            return self._saved_generation != self._generation
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything submitted is saved; False if it could not be."""
+        with self._cond:
+            self._cond.notify_all()
+            return self._cond.wait_for(
+                lambda: self._saved_generation == self._generation or self.status.state == "failed", timeout
+            ) and self._saved_generation == self._generation
+
+    def retry_now(self) -> None:
+        """Stop waiting out the retry delay (after the user fixed the disk)."""
+        with self._cond:
+            self._cond.notify_all()
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Save what is pending, then stop the thread. True if all was saved."""
+        saved = self.flush(timeout)
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=1.0)
+        return saved
+
+    def _set_status(self, status: SaveStatus) -> None:
+        self.status = status
+        self.on_status(status)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._closed or self._saved_generation != self._generation)
+                if self._closed:
+                    return
+                notes, generation = self._wanted, self._generation
+            assert notes is not None
+            if self.status.state != "saving":
+                self._set_status(SaveStatus("saving"))
+            try:
+                self.folder.save(notes)
+            except Exception as exc:  # noqa: BLE001 - whatever went wrong, keep the notes and retry
+                message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
+                self._set_status(SaveStatus("failed", message))
+                with self._cond:
+                    self._cond.notify_all()
+                    # Retry after a pause, or sooner when new notes arrive or we are closing.
+                    self._cond.wait_for(lambda g=generation: self._closed or self._generation != g, self.retry_seconds)
+                continue
+            with self._cond:
+                self._saved_generation = generation
+                done = self._saved_generation == self._generation
+                if done:
+                    self.status = SaveStatus("saved")
+                self._cond.notify_all()
+            if done:
+                self.on_status(self.status)

@@ -1,0 +1,51 @@
+"""Open the notes folder, build the meeting and run the app.
+
+Kept apart from `cli.py` so the command line never imports Textual unless it
+runs the app, and from `tui/` so the folder and clock are set up (and their
+errors reported as plain lines) before any screen exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from facilitator.clock import Clock, RehearsalClock, SystemClock
+from facilitator.meeting import Meeting
+from facilitator.programme import Programme
+from facilitator.store import NotesFolder, default_notes_dir
+
+
+def make_clock(start: dt.time | None, speed: float) -> Clock:
+    """The system clock, or a rehearsal clock from `--clock HH:MM` / `--speed X`."""
+    if start is None and speed == 1.0:
+        return SystemClock()
+    today = dt.date.today()
+    origin = dt.datetime.combine(today, start) if start else dt.datetime.now().replace(microsecond=0)
+    return RehearsalClock(origin, speed)
+
+
+def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt.time | None = None,
+            speed: float = 1.0) -> int:
+    """Run the TUI on a programme; raises StoreError for a folder it cannot use."""
+    folder = NotesFolder(Path(notes_dir) if notes_dir else default_notes_dir(programme.id), programme.id)
+    folder.lock()
+    try:
+        notes = folder.load()
+        meeting = Meeting(programme, notes, make_clock(clock_start, speed))
+        from facilitator.tui.app import make_app
+
+        app = make_app(meeting, folder)
+        app.run()
+    finally:
+        folder.unlock()
+    rescued = getattr(app, "rescued_to", None)
+    if rescued:
+        print(f"Notes written to {rescued} (the notes folder {folder.path} could not be written).")
+    elif app.unsaved_on_exit:
+        print(f"facilitator: some notes could NOT be saved to {folder.path}", file=sys.stderr)
+        return 1
+    else:
+        print(f"Notes saved in {folder.path}/ ({meeting.notes.answer_count()} answers).")
+    return 0

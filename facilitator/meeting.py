@@ -1,0 +1,196 @@
+"""The meeting as the screens drive it: a programme, its notes, a clock.
+
+`Meeting` holds the current `Notes` and replaces it through the pure
+operations in `notes.py`; it adds what a person at the keyboard needs on top:
+where "next item" and "next prompt" go, and undo of the last changes to the
+answers. It knows nothing of Textual, so every key's effect is tested here
+without a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from types import MappingProxyType
+
+from facilitator import notes as ops
+from facilitator import schedule
+from facilitator.clock import Clock
+from facilitator.notes import Answer, ItemNotes, Notes, RunState, Timing
+from facilitator.programme import Programme, Prompt, Session
+
+UNDO_DEPTH = 200
+
+
+class Meeting:
+    """The running meeting: current position, answers, undo."""
+
+    def __init__(self, programme: Programme, notes: Notes, clock: Clock) -> None:
+        self.programme = programme
+        self.clock = clock
+        self.notes = notes
+        # Undo restores the answers as they were, never the run's position or
+        # times: undoing a deletion must not also move the meeting backwards.
+        self._undo: list[tuple[str, dict[str, ItemNotes]]] = []
+        if not programme.session(notes.run.session_id):
+            first = programme.sessions[0]
+            self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
+
+    # -- where we are -----------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        found = self.programme.session(self.notes.run.session_id)
+        assert found is not None  # guaranteed by __init__ and go_to
+        return found
+
+    @property
+    def prompt(self) -> Prompt | None:
+        return self.session.prompt(self.notes.run.prompt_id)
+
+    @property
+    def prompt_id(self) -> str:
+        prompt = self.prompt
+        return prompt.id if prompt else ""
+
+    @property
+    def item(self) -> ItemNotes:
+        return self.notes.item(self.session.id)
+
+    def answers_here(self) -> tuple[Answer, ...]:
+        """Answers to the current prompt (or the item's general notes)."""
+        return self.item.for_prompt(self.prompt_id)
+
+    def groups(self) -> list[str]:
+        """Group names to suggest: the programme's, then any others used."""
+        names = list(self.programme.groups)
+        known = {n.casefold() for n in names}
+        for name in self.notes.groups_used():
+            if name.casefold() not in known:
+                names.append(name)
+                known.add(name.casefold())
+        return names
+
+    # -- moving through the agenda ---------------------------------------------
+
+    def go_to(self, session_id: str, prompt_id: str | None = None) -> None:
+        """Make an agenda item (and one of its prompts) current."""
+        session = self.programme.session(session_id)
+        if session is None:
+            raise ops.NotesError(f"no agenda item '{session_id}'")
+        if prompt_id is None or not session.prompt(prompt_id):
+            prompt_id = session.prompts[0].id if session.prompts else ""
+        self.notes = ops.move_to(self.notes, session_id, prompt_id)
+
+    def next_item(self) -> None:
+        index = self.programme.index(self.session.id)
+        if index + 1 < len(self.programme.sessions):
+            self.go_to(self.programme.sessions[index + 1].id)
+
+    def previous_item(self) -> None:
+        index = self.programme.index(self.session.id)
+        if index > 0:
+            self.go_to(self.programme.sessions[index - 1].id)
+
+    def next_prompt(self) -> None:
+        prompts = self.session.prompts
+        ids = [p.id for p in prompts]
+        if self.prompt_id in ids and ids.index(self.prompt_id) + 1 < len(ids):
+            self.go_to(self.session.id, ids[ids.index(self.prompt_id) + 1])
+
+    def previous_prompt(self) -> None:
+        ids = [p.id for p in self.session.prompts]
+        if self.prompt_id in ids and ids.index(self.prompt_id) > 0:
+            self.go_to(self.session.id, ids[ids.index(self.prompt_id) - 1])
+
+    def start_item(self) -> None:
+        """Record that the current item starts now."""
+        self.notes = ops.start_item(self.notes, self.session.id, self.clock.now())
+
+    def end_item(self) -> None:
+        """Record that the current item ends now."""
+        self.notes = ops.end_item(self.notes, self.session.id, self.clock.now())
+
+    # -- answers ------------------------------------------------------------------
+
+    def _remember(self, description: str) -> None:
+        self._undo.append((description, dict(self.notes.items)))
+        del self._undo[:-UNDO_DEPTH]
+
+    def capture(self, group: str, text: str) -> Answer:
+        """Record an answer from a group to the current prompt."""
+        notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, self.clock.now())
+        self._remember(f"capture of {answer.group}'s answer")
+        self.notes = notes
+        return answer
+
+    def edit(self, answer_id: str, text: str) -> None:
+        notes = ops.edit_answer(self.notes, answer_id, text, self.clock.now())
+        if notes is not self.notes:
+            self._remember("edit")
+            self.notes = notes
+
+    def delete(self, answer_id: str) -> None:
+        notes = ops.delete_answer(self.notes, answer_id)
+        self._remember("deletion")
+        self.notes = notes
+
+    def move_to_group(self, answer_id: str, group: str) -> None:
+        notes = ops.move_answer(self.notes, answer_id, group=group)
+        self._remember("move to another group")
+        self.notes = notes
+
+    def move_to_prompt(self, answer_id: str, prompt_id: str) -> None:
+        if not self.session.prompt(prompt_id):
+            raise ops.NotesError(f"this item has no prompt '{prompt_id}'")
+        notes = ops.move_answer(self.notes, answer_id, prompt_id=prompt_id)
+        self._remember("move to another prompt")
+        self.notes = notes
+
+    def projection(self):
+        """Planned, projected and actual times of every item, as of now."""
+        run, now = on_programme_days(self.programme, self.notes.run, self.clock.now())
+        return schedule.project(self.programme, run, now)
+
+    def timebox(self):
+        """The countdown of the current item, as of now."""
+        run, now = on_programme_days(self.programme, self.notes.run, self.clock.now())
+        return schedule.timebox(self.programme, run, self.session.id, now)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> str | None:
+        """Put the answers back as they were before the last change.
+
+        Returns what was undone, or None when there is nothing to undo.
+        """
+        if not self._undo:
+            return None
+        description, items = self._undo.pop()
+        self.notes = replace(self.notes, items=MappingProxyType(items))
+        return description
+
+
+def on_programme_days(programme: Programme, run: RunState, now: dt.datetime) -> tuple[RunState, dt.datetime]:
+    """Place `now` and the recorded times on the programme's own dates.
+
+    A programme names its dates (22 May 2012), but it may be rehearsed or
+    re-run on another day. The schedule compares times of day, so when today
+    is not one of the programme's dates, `now` is put on the current item's
+    date and every recorded time on its item's date, keeping the time of day.
+    """
+    if now.date() in programme.dates:
+        return run, now
+    current = programme.session(run.session_id)
+    day = current.date if current else programme.dates[0]
+    timings = {}
+    for session_id, timing in run.timings.items():
+        session = programme.session(session_id)
+        if session is None:
+            continue
+        timings[session_id] = Timing(
+            *(dt.datetime.combine(session.date, t.time()) if t else None for t in (timing.started_at, timing.ended_at))
+        )
+    return replace(run, timings=MappingProxyType(timings)), dt.datetime.combine(day, now.time())

@@ -1,0 +1,271 @@
+"""What a run captured: answers, themes and the run's position and times.
+
+Everything here is immutable. A change is a pure function from one `Notes` to
+the next, so the screen can undo by keeping the previous value and the store
+can tell which agenda items changed by identity (`ItemNotes` objects that are
+not the same object as last saved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+SCHEMA = 1
+MAX_TEXT = 20_000  # a long answer is a paragraph; far longer is a paste accident
+MAX_GROUP = 200
+
+
+class NotesError(ValueError):
+    """A change that would make the notes wrong (empty group, unknown answer)."""
+
+
+def new_id(prefix: str = "a") -> str:
+    """A short random id, unique across rapporteurs' laptops so folders merge."""
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One contribution from one group to one prompt."""
+
+    id: str
+    prompt_id: str  # "" when the agenda item has no prompts
+    group: str
+    text: str
+    captured_at: dt.datetime
+    edited_at: dt.datetime | None = None
+    votes: int = 0
+    starred: bool = False
+    category: str = ""  # the exercise column it was classified in; "" = not yet
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A named cluster of answers within one agenda item."""
+
+    id: str
+    name: str
+    answer_ids: tuple[str, ...] = ()
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class ItemNotes:
+    """Everything captured during one agenda item: one file on disk."""
+
+    session_id: str
+    answers: tuple[Answer, ...] = ()
+    themes: tuple[Theme, ...] = ()
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+    def for_prompt(self, prompt_id: str) -> tuple[Answer, ...]:
+        return tuple(a for a in self.answers if a.prompt_id == prompt_id)
+
+    def theme_of(self, answer_id: str) -> Theme | None:
+        return next((t for t in self.themes if answer_id in t.answer_ids), None)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When an agenda item actually started and ended."""
+
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Where the meeting is: the current item and prompt, and actual times."""
+
+    programme_id: str
+    session_id: str = ""
+    prompt_id: str = ""
+    timings: Mapping[str, Timing] = field(default_factory=lambda: MappingProxyType({}))
+
+    def timing(self, session_id: str) -> Timing:
+        return self.timings.get(session_id, Timing())
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The whole run: run state plus one `ItemNotes` per agenda item."""
+
+    run: RunState
+    items: Mapping[str, ItemNotes] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def programme_id(self) -> str:
+        return self.run.programme_id
+
+    def item(self, session_id: str) -> ItemNotes:
+        return self.items.get(session_id) or ItemNotes(session_id)
+
+    def answer_count(self) -> int:
+        return sum(len(i.answers) for i in self.items.values())
+
+    def groups_used(self) -> list[str]:
+        """Every group that has answered, in first-seen order."""
+        seen: dict[str, None] = {}
+        for item in self.items.values():
+            for answer in item.answers:
+                seen.setdefault(answer.group, None)
+        return list(seen)
+
+    def find(self, answer_id: str) -> tuple[str, Answer] | None:
+        """(session id, answer) for an answer id anywhere in the day."""
+        for session_id, item in self.items.items():
+            found = item.answer(answer_id)
+            if found:
+                return session_id, found
+        return None
+
+    # -- building new values --------------------------------------------------
+
+    def with_item(self, item: ItemNotes) -> Notes:
+        items = dict(self.items)
+        items[item.session_id] = item
+        return replace(self, items=MappingProxyType(items))
+
+    def with_run(self, **changes: object) -> Notes:
+        return replace(self, run=replace(self.run, **changes))
+
+
+def empty_notes(programme_id: str) -> Notes:
+    """Notes for a run that has captured nothing yet."""
+    return Notes(RunState(programme_id))
+
+
+# ------------------------------------------------------------ answer changes
+
+
+def clean_group(group: str) -> str:
+    """A group name as stored: trimmed, one line; refuses an empty name."""
+    name = " ".join(group.split())
+    if not name:
+        raise NotesError("an answer needs a group: type the delegation or group name")
+    if len(name) > MAX_GROUP:
+        raise NotesError(f"a group name is at most {MAX_GROUP} characters")
+    return name
+
+
+def clean_text(text: str) -> str:
+    """Answer text as stored: surrounding blank space trimmed, inside kept."""
+    body = text.strip()
+    if not body:
+        raise NotesError("the answer is empty")
+    if len(body) > MAX_TEXT:
+        raise NotesError(f"an answer is at most {MAX_TEXT:,} characters")
+    return body
+
+
+def add_answer(
+    notes: Notes,
+    session_id: str,
+    prompt_id: str,
+    group: str,
+    text: str,
+    now: dt.datetime,
+    *,
+    category: str = "",
+    make_id: Callable[[], str] | None = None,
+) -> tuple[Notes, Answer]:
+    """Record a new answer; returns the new notes and the answer."""
+    answer = Answer(
+        id=(make_id or new_id)(),
+        prompt_id=prompt_id,
+        group=clean_group(group),
+        text=clean_text(text),
+        captured_at=now.replace(microsecond=0),
+        category=category,
+    )
+    item = notes.item(session_id)
+    return notes.with_item(replace(item, answers=item.answers + (answer,))), answer
+
+
+def _change_answer(notes: Notes, answer_id: str, change: Callable[[Answer], Answer]) -> Notes:
+    found = notes.find(answer_id)
+    if not found:
+        raise NotesError(f"no answer with id {answer_id}")
+    session_id, _ = found
+    item = notes.item(session_id)
+    answers = tuple(change(a) if a.id == answer_id else a for a in item.answers)
+    return notes.with_item(replace(item, answers=answers))
+
+
+def edit_answer(notes: Notes, answer_id: str, text: str, now: dt.datetime) -> Notes:
+    """Replace an answer's text, stamping when it was edited."""
+    body = clean_text(text)
+    return _change_answer(
+        notes, answer_id, lambda a: a if a.text == body else replace(a, text=body, edited_at=now.replace(microsecond=0))
+    )
+
+
+def move_answer(
+    notes: Notes, answer_id: str, *, group: str | None = None, prompt_id: str | None = None
+) -> Notes:
+    """Attach an answer to another group and/or prompt of the same item."""
+    new_group = clean_group(group) if group is not None else None
+
+    def move(a: Answer) -> Answer:
+        return replace(
+            a,
+            group=new_group if new_group is not None else a.group,
+            prompt_id=prompt_id if prompt_id is not None else a.prompt_id,
+        )
+
+    return _change_answer(notes, answer_id, move)
+
+
+def delete_answer(notes: Notes, answer_id: str) -> Notes:
+    """Remove an answer and every theme's reference to it."""
+    found = notes.find(answer_id)
+    if not found:
+        raise NotesError(f"no answer with id {answer_id}")
+    session_id, _ = found
+    item = notes.item(session_id)
+    themes = tuple(
+        replace(t, answer_ids=tuple(i for i in t.answer_ids if i != answer_id)) if answer_id in t.answer_ids else t
+        for t in item.themes
+    )
+    answers = tuple(a for a in item.answers if a.id != answer_id)
+    return notes.with_item(replace(item, answers=answers, themes=themes))
+
+
+# ------------------------------------------------------------ run changes
+
+
+def move_to(notes: Notes, session_id: str, prompt_id: str = "") -> Notes:
+    """Make this agenda item (and prompt) the current one."""
+    return notes.with_run(session_id=session_id, prompt_id=prompt_id)
+
+
+def _set_timing(notes: Notes, session_id: str, timing: Timing) -> Notes:
+    timings = dict(notes.run.timings)
+    timings[session_id] = timing
+    return notes.with_run(timings=MappingProxyType(timings))
+
+
+def start_item(notes: Notes, session_id: str, now: dt.datetime) -> Notes:
+    """Record the actual start of an item (restarting clears a recorded end)."""
+    return _set_timing(notes, session_id, Timing(started_at=now.replace(microsecond=0)))
+
+
+def end_item(notes: Notes, session_id: str, now: dt.datetime) -> Notes:
+    """Record the actual end of an item; an item never started starts now too."""
+    timing = notes.run.timing(session_id)
+    started = timing.started_at or now.replace(microsecond=0)
+    return _set_timing(notes, session_id, Timing(started_at=started, ended_at=now.replace(microsecond=0)))
+
+
+def groups_in(answers: Iterable[Answer]) -> dict[str, list[Answer]]:
+    """Answers grouped by group, groups in first-answer order."""
+    grouped: dict[str, list[Answer]] = {}
+    for answer in answers:
+        grouped.setdefault(answer.group, []).append(answer)
+    return grouped

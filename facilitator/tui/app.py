@@ -1,0 +1,135 @@
+"""FacilitatorApp: holds the meeting, saves it in the background, hosts the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from facilitator.autosave import AutoSaver, SaveStatus
+from facilitator.meeting import Meeting
+from facilitator.problems import Problem
+from facilitator.store import NotesFolder, StoreError
+from facilitator.tui.commands import MeetingCommands
+from facilitator.tui.screens.dialogs import TextDialog, UnsavedDialog
+from facilitator.tui.screens.help import HelpScreen
+from facilitator.tui.screens.run import CommandArea, RunScreen
+from facilitator.tui.widgets.capture_bar import CaptureBar
+
+
+class SaveStatusChanged(Message):
+    """Posted from the saving thread; the screen shows it."""
+
+    def __init__(self, status: SaveStatus) -> None:
+        self.status = status
+        super().__init__()
+
+
+class FacilitatorApp(App[None]):
+    """The whole tool in a terminal: run a programme, capture answers, never lose them."""
+
+    CSS_PATH = "facilitator.tcss"
+    TITLE = "facilitator"
+    COMMANDS = App.COMMANDS | {MeetingCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", tooltip="List every key"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Save and quit"),
+    ]
+
+    def __init__(self, meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.folder = folder
+        self.retry_seconds = retry_seconds
+        self.saver: AutoSaver | None = None
+        self.unsaved_on_exit = False
+
+    @property
+    def notes_label(self) -> str:
+        if self.folder is None:
+            return "not saving (no notes folder)"
+        path = self.folder.path
+        try:
+            return str(Path(os.path.relpath(path)))
+        except ValueError:
+            return str(path)
+
+    def on_mount(self) -> None:
+        if self.folder is not None:
+            self.saver = AutoSaver(self.folder, lambda s: self.post_message(SaveStatusChanged(s)), self.retry_seconds)
+        self.push_screen(RunScreen())
+
+    def notes_changed(self) -> None:
+        """The meeting's notes changed: hand them to the saver (never blocks)."""
+        if self.saver is not None:
+            self.saver.submit(self.meeting.notes)
+
+    def on_save_status_changed(self, message: SaveStatusChanged) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.show_saved(message.status.state, message.status.message)
+        if message.status.state == "failed":
+            self.notify(f"NOT SAVED — {message.status.message}. Retrying; nothing is lost while the app is open.",
+                        severity="error", timeout=6)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen([
+            ("everywhere", list(self.BINDINGS) + list(RunScreen.BINDINGS)),
+            ("capture bar", [*CaptureBar.BINDINGS]),
+            ("answer board", list(CommandArea.BINDINGS)),
+        ]))
+
+    async def action_quit(self) -> None:
+        if self.saver is None or not self.saver.pending():
+            self.exit()
+            return
+        if await asyncio.to_thread(self.saver.flush, 3.0):
+            self.exit()
+            return
+        self.push_screen(UnsavedDialog(self.saver.status.message), self._unsaved_choice)
+
+    async def _unsaved_choice(self, choice: str | None) -> None:
+        if choice == "retry":
+            assert self.saver is not None
+            self.saver.retry_now()
+            await self.action_quit()
+        elif choice == "elsewhere":
+            self.push_screen(
+                TextDialog("Write the notes to this folder (it must be new or empty):",
+                           str(Path.home() / f"facilitator-rescue-{self.meeting.programme.id}")),
+                self._save_elsewhere,
+            )
+        elif choice == "lose":
+            self.unsaved_on_exit = True
+            self.exit()
+
+    def _save_elsewhere(self, folder: str | None) -> None:
+        if not folder:
+            return
+        path = Path(folder).expanduser()
+        try:
+            if path.exists() and any(path.glob("*.toml")):
+                raise StoreError([Problem(str(path), "", "already holds notes: choose a new or empty folder")])
+            NotesFolder(path, self.meeting.programme.id).save(self.meeting.notes)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.rescued_to = path
+        self.exit()
+
+    def on_unmount(self) -> None:
+        if self.saver is not None:
+            saved = self.saver.close(timeout=5.0)
+            self.unsaved_on_exit = self.unsaved_on_exit or not saved
+
+
+def make_app(meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0) -> FacilitatorApp:
+    """Build the app from loaded domain objects (the CLI and the tests use this)."""
+    return FacilitatorApp(meeting, folder, retry_seconds)

@@ -1,0 +1,58 @@
+"""The command palette (Ctrl+P): every action by name, and every agenda item."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (title, action on the run screen, help) — the same actions the keys run.
+ACTIONS = [
+    ("Add an answer", "capture", "Focus the capture bar"),
+    ("Next agenda item", "next_item", "Show the next item"),
+    ("Previous agenda item", "previous_item", "Show the previous item"),
+    ("Next prompt", "next_prompt", "Show the next question of this item"),
+    ("Previous prompt", "previous_prompt", "Show the previous question of this item"),
+    ("Start this item", "start_item", "Record that the current item starts now"),
+    ("End this item", "end_item", "Record that the current item ends now"),
+    ("Edit the selected answer", "edit", "Change its text"),
+    ("Delete the selected answer", "delete", "Remove it (undo brings it back)"),
+    ("Undo", "undo", "Undo the last change to the answers"),
+    ("Give the selected answer to another group", "move_group", "Change its group or delegation"),
+    ("Move the selected answer to another prompt", "move_prompt", "Attach it to another question"),
+]
+
+
+class MeetingCommands(Provider):
+    """Actions and 'Go to' commands for the run screen."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        from facilitator.tui.screens.run import RunScreen
+
+        screen = self.screen
+        if not isinstance(screen, RunScreen):
+            return []
+        out: list[tuple[str, object, str]] = [
+            (title, partial(screen.run_action, action), text) for title, action, text in ACTIONS
+        ]
+        out.append(("Help: all keys", self.app.action_help, "List every key"))
+        meeting = self.app.meeting
+        for session in meeting.programme.sessions:
+            start = f"{session.start:%H:%M} " if session.start else ""
+            out.append((f"Go to: {start}{session.title}", partial(screen.action_go_to, session.id),
+                        f"{session.kind}, {len(session.prompts)} prompts"))
+            for number, prompt in enumerate(session.prompts, 1):
+                out.append((f"Go to: {session.title} › {number}. {prompt.text}",
+                            partial(screen.action_go_to, session.id, prompt.id), "prompt"))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, callback, text in self._commands():
+            yield DiscoveryHit(title, callback, help=text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=text)

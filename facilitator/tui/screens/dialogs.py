@@ -1,0 +1,119 @@
+"""Small modal dialogs: edit an answer, move it, confirm quitting with unsaved notes."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from facilitator.tui.widgets.capture_bar import GroupSuggester
+
+DIALOG_CSS = """
+.dialog { width: 80%; max-width: 100; height: auto; padding: 1 2; border: thick $primary; background: $surface; }
+.dialog > Label { width: 1fr; margin-bottom: 1; }
+.dialog .hint { color: $text-muted; margin-top: 1; margin-bottom: 0; }
+.dialog OptionList { height: auto; max-height: 16; }
+.dialog Horizontal { height: auto; margin-top: 1; }
+.dialog Button { margin-right: 2; }
+"""
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Ask for one line of text (edit an answer, name a group); Esc cancels."""
+
+    DEFAULT_CSS = "TextDialog { align: center middle; }" + DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", hint: str = "", suggest: list[str] | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+        self.suggest = suggest
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text)
+            suggester = GroupSuggester(lambda: self.suggest or []) if self.suggest is not None else None
+            yield Input(value=self.value, suggester=suggester, id="dialog-input")
+            yield Label(self.hint or "Enter to confirm · Esc to cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input
+        if field.suggester is not None and field.cursor_at_end:
+            field.action_cursor_right()
+        self.dismiss(field.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of a few options (a prompt to move an answer to); Esc cancels."""
+
+    DEFAULT_CSS = "ChoiceDialog { align: center middle; }" + DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], current: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text)
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield Label("↑↓ choose · Enter to confirm · Esc to cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        keys = [key for key, _ in self.choices]
+        if self.current in keys:
+            options.highlighted = keys.index(self.current)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UnsavedDialog(ModalScreen[str]):
+    """Quitting while notes are not on disk: retry, save elsewhere, or really quit."""
+
+    DEFAULT_CSS = "UnsavedDialog { align: center middle; }" + DIALOG_CSS
+    BINDINGS = [Binding("escape", "dismiss('stay')", "Stay")]
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"[b]Some notes are NOT SAVED.[/b]\n{self.reason}")
+            yield Label("Quitting now would lose them. Fix the disk and retry, or write them to another folder.")
+            with Horizontal():
+                yield Button("Retry saving", id="retry", variant="primary")
+                yield Button("Save to another folder…", id="elsewhere")
+                yield Button("Stay", id="stay")
+                yield Button("Quit and lose them", id="lose", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#retry", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "stay")

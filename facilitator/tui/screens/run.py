@@ -1,0 +1,253 @@
+"""The run screen: timeline, current item, answers, capture bar.
+
+Two ways of typing, as a rapporteur works: in the capture bar every key is
+text (Enter records, Esc leaves); on the answer board single keys are
+commands (n next item, e edit, d delete, u undo...). Keys that must work in
+both (help, quit, the command palette, moving between prompts with
+PageUp/PageDown) are screen or app bindings.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from facilitator.notes import NotesError, groups_in
+from facilitator.tui.screens.dialogs import ChoiceDialog, TextDialog
+from facilitator.tui.widgets.answer_board import AnswerBoard, Row
+from facilitator.tui.widgets.capture_bar import CaptureBar
+from facilitator.tui.widgets.item_panel import ItemPanel
+from facilitator.tui.widgets.status_bar import StatusBar
+from facilitator.tui.widgets.timeline import Timeline
+
+
+class CommandArea(Vertical):
+    """The item panel and the board: single-key commands live here."""
+
+    BINDINGS = [
+        Binding("a", "screen.capture", "Add answer", id="capture", tooltip="Type an answer in the capture bar"),
+        Binding("n", "screen.next_item", "Next item", id="next_item", tooltip="Show the next agenda item"),
+        Binding("p", "screen.previous_item", "Prev item", id="previous_item", tooltip="Show the previous item"),
+        Binding("right,]", "screen.next_prompt", "Next prompt", id="next_prompt", key_display="→"),
+        Binding("left,[", "screen.previous_prompt", "Prev prompt", id="previous_prompt", key_display="←"),
+        Binding("s", "screen.start_item", "Start", id="start_item", tooltip="Record that this item starts now"),
+        Binding("x", "screen.end_item", "End", id="end_item", tooltip="Record that this item ends now"),
+        Binding("e,enter", "screen.edit", "Edit", id="edit", tooltip="Edit the selected answer"),
+        Binding("d,delete", "screen.delete", "Delete", id="delete", tooltip="Delete the selected answer (u undoes)"),
+        Binding("u", "screen.undo", "Undo", id="undo", tooltip="Undo the last change to the answers"),
+        Binding("g", "screen.move_group", "Group", id="move_group", tooltip="Give the answer to another group"),
+        Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt"),
+        Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", show=False),
+        Binding("q", "app.quit", "Quit", id="quit_key", show=False),
+    ]
+
+
+class RunScreen(Screen):
+    """Where the meeting is run from."""
+
+    BINDINGS = [
+        Binding("pagedown", "next_prompt", "Next prompt", show=False, id="next_prompt_any"),
+        Binding("pageup", "previous_prompt", "Prev prompt", show=False, id="previous_prompt_any"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        with Horizontal(id="main"):
+            yield Timeline(id="timeline")
+            with CommandArea(id="work"):
+                yield ItemPanel(id="item")
+                yield AnswerBoard(id="answers")
+        yield CaptureBar(lambda: self.meeting.groups(), id="capture")
+        yield Footer(compact=True)
+
+    @property
+    def meeting(self):
+        return self.app.meeting
+
+    @property
+    def board(self) -> AnswerBoard:
+        return self.query_one(AnswerBoard)
+
+    @property
+    def capture_bar(self) -> CaptureBar:
+        return self.query_one(CaptureBar)
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.capture_bar.group_input.focus()
+        self.set_interval(1.0, self.tick)
+
+    # -- drawing ----------------------------------------------------------------
+
+    def refresh_all(self, select: str | None = None) -> None:
+        """Redraw everything from the meeting's state."""
+        meeting = self.meeting
+        session = meeting.session
+        counts: dict[str, int] = {}
+        for answer in meeting.item.answers:
+            counts[answer.prompt_id] = counts.get(answer.prompt_id, 0) + 1
+        self.query_one(ItemPanel).show(session, meeting.prompt, counts, compact=self.has_class("-narrow"))
+        self.refresh_board(select)
+        self.tick()
+
+    def refresh_board(self, select: str | None = None) -> None:
+        meeting = self.meeting
+        answers = meeting.answers_here()
+        rows: list[Row] = []
+        for group, items in groups_in(answers).items():
+            rows.append(Row(heading=group, count=len(items)))
+            rows.extend(Row(answer=a) for a in items)
+        board = self.board
+        board.set_rows(rows, select=select)
+        prompt = meeting.prompt
+        if prompt:
+            number = meeting.session.prompts.index(prompt) + 1
+            board.border_title = f"Answers to {number}. {prompt.text}"
+        else:
+            board.border_title = "Notes" if not meeting.session.is_break else "Notes (break)"
+        groups = len({a.group for a in answers})
+        board.border_subtitle = f"{len(answers)} answers · {groups} groups · {self.app.notes_label}"
+
+    def tick(self) -> None:
+        """Once a second: clock, countdown, delay, timeline."""
+        meeting = self.meeting
+        projection = meeting.projection()
+        box = meeting.timebox()
+        now = meeting.clock.now()
+        where = f"{meeting.programme.title} › {meeting.session.title}"
+        self.query_one(StatusBar).show_time(now, where, projection.delay_minutes, projection.summary())
+        self.query_one(ItemPanel).show_timebox(box.label(), box.state)
+        self.query_one(Timeline).show(meeting.programme, projection, meeting.session.id)
+
+    def show_saved(self, state: str, message: str) -> None:
+        self.query_one(StatusBar).show_saved(state, message)
+
+    # -- changing the meeting ------------------------------------------------------
+
+    def change(self, action, *args, select: str | None = None, moved: bool = False) -> bool:
+        """Run a meeting operation, then redraw and save; errors become a notice."""
+        try:
+            action(*args)
+        except NotesError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.app.notes_changed()
+        if moved:
+            self.refresh_all(select)
+        else:
+            self.refresh_board(select)
+            self.refresh_all(select)
+        return True
+
+    @on(CaptureBar.Captured)
+    def _captured(self, event: CaptureBar.Captured) -> None:
+        try:
+            answer = self.meeting.capture(event.group, event.text)
+        except NotesError as exc:
+            self.notify(str(exc), severity="error")
+            if not event.group.strip():
+                self.capture_bar.group_input.focus()
+            return
+        self.app.notes_changed()
+        self.capture_bar.accepted()
+        self.refresh_all(select=answer.id)
+
+    @on(CaptureBar.Left)
+    def _left_capture(self) -> None:
+        self.board.focus()
+
+    def action_capture(self) -> None:
+        bar = self.capture_bar
+        (bar.text_input if bar.group_input.value.strip() else bar.group_input).focus()
+
+    def action_next_item(self) -> None:
+        self.change(self.meeting.next_item, moved=True)
+
+    def action_previous_item(self) -> None:
+        self.change(self.meeting.previous_item, moved=True)
+
+    def action_next_prompt(self) -> None:
+        self.change(self.meeting.next_prompt, moved=True)
+
+    def action_previous_prompt(self) -> None:
+        self.change(self.meeting.previous_prompt, moved=True)
+
+    def action_go_to(self, session_id: str, prompt_id: str = "") -> None:
+        self.change(self.meeting.go_to, session_id, prompt_id or None, moved=True)
+
+    def action_start_item(self) -> None:
+        if self.change(self.meeting.start_item, moved=True):
+            self.notify(f"Started: {self.meeting.session.title}", timeout=3)
+
+    def action_end_item(self) -> None:
+        if self.change(self.meeting.end_item, moved=True):
+            self.notify(f"Ended: {self.meeting.session.title} — n shows the next item", timeout=4)
+
+    def _selected(self):
+        answer = self.board.selected
+        if answer is None:
+            self.notify("Select an answer first (↑↓ on the answer board)", severity="warning")
+        return answer
+
+    def action_edit(self) -> None:
+        answer = self._selected()
+        if answer is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.change(self.meeting.edit, answer.id, text, select=answer.id)
+
+        self.app.push_screen(TextDialog(f"Edit {answer.group}'s answer", answer.text), done)
+
+    def action_delete(self) -> None:
+        answer = self._selected()
+        if answer is not None and self.change(self.meeting.delete, answer.id):
+            self.notify(f"Deleted {answer.group}'s answer — u undoes", timeout=5)
+
+    def action_undo(self) -> None:
+        before = self.meeting.notes
+        undone = self.meeting.undo()
+        if undone is None:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        if self.meeting.notes is not before:
+            self.app.notes_changed()
+        self.refresh_all()
+        self.notify(f"Undone: {undone}", timeout=3)
+
+    def action_move_group(self) -> None:
+        answer = self._selected()
+        if answer is None:
+            return
+
+        def done(group: str | None) -> None:
+            if group is not None:
+                self.change(self.meeting.move_to_group, answer.id, group, select=answer.id)
+
+        self.app.push_screen(
+            TextDialog(f"Give this answer to another group (now: {answer.group})", answer.group,
+                       suggest=self.meeting.groups()),
+            done,
+        )
+
+    def action_move_prompt(self) -> None:
+        answer = self._selected()
+        if answer is None:
+            return
+        prompts = self.meeting.session.prompts
+        if len(prompts) < 2:
+            self.notify("This item has no other prompt to move the answer to", severity="warning")
+            return
+        choices = [(p.id, f"{n}. {p.text}") for n, p in enumerate(prompts, 1)]
+
+        def done(prompt_id: str | None) -> None:
+            if prompt_id:
+                self.change(self.meeting.move_to_prompt, answer.id, prompt_id)
+
+        self.app.push_screen(ChoiceDialog("Move this answer to prompt…", choices, answer.prompt_id), done)

@@ -1,0 +1,260 @@
+"""The answers of the current prompt, grouped, drawn line by line.
+
+One widget per answer does not scale (DESIGN.md: 2,000 ListItems took 16 s),
+and even OptionList measures every option again when its options are set. This
+board is a line-API `ScrollView`: it keeps a list of rows, wraps each row once
+per width (answers are immutable, so a wrapped answer is cached by value) and
+draws only the lines on screen. Setting 5,000 rows after one capture costs a
+list rebuild, not 5,000 wraps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from facilitator.notes import Answer
+
+_CACHE_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the board: a heading (group or theme) or an answer."""
+
+    heading: str = ""
+    answer: Answer | None = None
+    count: int = 0  # answers under a heading
+    note: str = ""  # shown dimmed after an answer (e.g. its theme)
+
+    @property
+    def key(self) -> str:
+        return self.answer.id if self.answer else ""
+
+
+class AnswerBoard(ScrollView, can_focus=True):
+    """Scrollable, selectable list of grouped answers."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+    COMPONENT_CLASSES = {
+        "answer-board--heading",
+        "answer-board--cursor",
+        "answer-board--note",
+        "answer-board--empty",
+    }
+    DEFAULT_CSS = """
+    AnswerBoard { background: $surface; }
+    AnswerBoard > .answer-board--heading { color: $accent; text-style: bold; }
+    AnswerBoard > .answer-board--cursor { background: $boost; text-style: bold; }
+    AnswerBoard:focus > .answer-board--cursor { background: $accent 30%; }
+    AnswerBoard > .answer-board--note { color: $text-muted; }
+    AnswerBoard > .answer-board--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(-1, always_update=True)
+
+    class Selected(Message):
+        """The highlighted answer changed (answer id, or "" for none)."""
+
+        def __init__(self, answer_id: str) -> None:
+            self.answer_id = answer_id
+            super().__init__()
+
+    def __init__(self, empty_text: str = "No answers yet.", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.empty_text = empty_text
+        self.rows: list[Row] = []
+        self._lines: list[tuple[int, int]] = []  # (row index, line within row)
+        self._row_top: list[int] = []
+        self._cache: dict[tuple[Row, int, bool], list[Strip]] = {}
+        self._width = 0
+
+    # -- data -------------------------------------------------------------------
+
+    def set_rows(self, rows: list[Row], select: str | None = None) -> None:
+        """Show these rows, keeping the selection on `select` or the same answer."""
+        keep = select if select is not None else self.selected_id
+        self.rows = rows
+        index = next((i for i, r in enumerate(rows) if r.answer and r.key == keep), -1) if keep else -1
+        if index < 0:
+            index = self._nearest_answer(min(max(self.cursor, 0), len(rows) - 1)) if rows else -1
+        self._relayout()
+        self.cursor = index
+
+    @property
+    def selected(self) -> Answer | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].answer
+        return None
+
+    @property
+    def selected_id(self) -> str:
+        answer = self.selected
+        return answer.id if answer else ""
+
+    def _nearest_answer(self, index: int) -> int:
+        for i in range(index, len(self.rows)):
+            if self.rows[i].answer:
+                return i
+        for i in range(min(index, len(self.rows) - 1), -1, -1):
+            if self.rows[i].answer:
+                return i
+        return -1
+
+    # -- layout and drawing --------------------------------------------------------
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        self._width = width
+        lines: list[tuple[int, int]] = []
+        tops: list[int] = []
+        if width > 0:
+            for index, row in enumerate(self.rows):
+                tops.append(len(lines))
+                height = len(self._strips(row, width, False))
+                lines.extend((index, n) for n in range(height))
+        self._lines, self._row_top = lines, tops
+        self.virtual_size = Size(width, max(len(lines), 1))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (self.scrollable_content_region.width or self.size.width) != self._width:
+            self._relayout()
+            self.scroll_to_cursor()
+
+    def _strips(self, row: Row, width: int, selected: bool) -> list[Strip]:
+        key = (row, width, selected)
+        strips = self._cache.get(key)
+        if strips is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            strips = self._render_row(row, width, selected)
+            self._cache[key] = strips
+        return strips
+
+    def _render_row(self, row: Row, width: int, selected: bool) -> list[Strip]:
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("answer-board--cursor")
+        indent = 0
+        if row.answer is None:
+            text = Text(row.heading, style=self.get_component_rich_style("answer-board--heading"), end="")
+            if row.count:
+                text.append(f"  {row.count}", style=self.get_component_rich_style("answer-board--note"))
+        else:
+            answer = row.answer
+            indent = 4
+            text = Text(answer.text.replace("\t", "    "), end="")
+            marks = []
+            if answer.starred:
+                marks.append("★")
+            if answer.votes:
+                marks.append(f"+{answer.votes}")
+            if answer.category:
+                marks.append(f"[{answer.category}]")
+            if row.note:
+                marks.append(row.note)
+            if answer.edited_at:
+                marks.append("edited")
+            if marks:
+                text.append("  " + " · ".join(marks), style=self.get_component_rich_style("answer-board--note"))
+        console = self.app.console
+        inner = max(width - indent, 1)
+        options = console.options.update(width=inner, height=None, no_wrap=False, overflow="fold")
+        lines = console.render_lines(text, options, style=base, pad=True, new_lines=False)
+        if indent:
+            # Hanging indent: continuation lines start under the text, not the bullet.
+            lines = [[Segment("  • " if n == 0 else "    ", base), *line] for n, line in enumerate(lines)]
+        return [Strip(line).crop_extend(0, width, base) for line in lines] or [Strip.blank(width, base)]
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        number = scroll_y + y
+        if not self.rows:
+            if y == 0:
+                style = self.rich_style + self.get_component_rich_style("answer-board--empty")
+                return Strip([Segment(f"  {self.empty_text}", style)]).crop_extend(0, width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if number >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        index, line = self._lines[number]
+        strips = self._strips(self.rows[index], self._width, index == self.cursor)
+        strip = strips[line] if line < len(strips) else Strip.blank(width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        # A theme change restyles every row: drop the cached strips.
+        super().notify_style_update()
+        self._cache.clear()
+
+    # -- selection ------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Selected(self.selected_id))
+
+    def scroll_to_cursor(self) -> None:
+        if not (0 <= self.cursor < len(self._row_top)):
+            return
+        top = self._row_top[self.cursor]
+        bottom = self._row_top[self.cursor + 1] if self.cursor + 1 < len(self._row_top) else len(self._lines)
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            # Show the heading above the first answer of a group too.
+            self.scroll_to(y=max(top - (1 if self.cursor > 0 and not self.rows[self.cursor - 1].answer else 0), 0),
+                           animate=False)
+        elif bottom > self.scroll_y + height:
+            self.scroll_to(y=bottom - height, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        index = self.cursor
+        while 0 <= index + step < len(self.rows):
+            index += step
+            if self.rows[index].answer:
+                self.cursor = index
+                return
+
+    def action_cursor_to(self, where: int) -> None:
+        if not self.rows:
+            return
+        self.cursor = self._nearest_answer(0) if where == 0 else self._last_answer()
+
+    def _last_answer(self) -> int:
+        return next((i for i in range(len(self.rows) - 1, -1, -1) if self.rows[i].answer), -1)
+
+    def action_page(self, direction: int) -> None:
+        height = max(self.scrollable_content_region.height - 1, 1)
+        if not self._row_top or self.cursor < 0:
+            return
+        target_line = min(max(self._row_top[self.cursor] + direction * height, 0), len(self._lines) - 1)
+        index = self._lines[target_line][0]
+        found = self._nearest_answer(index) if direction > 0 else index
+        while found >= 0 and not self.rows[found].answer:
+            found -= 1
+        if found >= 0:
+            self.cursor = found
+
+    def on_click(self, event: events.Click) -> None:
+        number = self.scroll_offset.y + event.y
+        if 0 <= number < len(self._lines):
+            index = self._lines[number][0]
+            if self.rows[index].answer:
+                self.cursor = index

@@ -1,0 +1,53 @@
+"""The agenda down the side: every item, its times and where the meeting is."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from facilitator.programme import Programme
+
+MARKERS = {"done": "✓", "now": "▶", "next": "›", "later": " "}
+
+
+class Timeline(Static):
+    """Planned times, projected times when the day has moved, actual times once run."""
+
+    DEFAULT_CSS = """
+    Timeline { padding: 0 1; }
+    """
+
+    def show(self, programme: Programme, projection, current_id: str) -> None:
+        """Redraw from a schedule projection; `current_id` is the item on screen."""
+        colours = self.app.theme_variables
+        late, early = colours.get("warning", "yellow"), colours.get("success", "green")
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(width=1)
+        table.add_column(no_wrap=True, min_width=5)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        several_days = len(programme.dates) > 1
+        day = None
+        for session in programme.sessions:
+            if several_days and session.date != day:
+                day = session.date
+                table.add_row("", Text(f"{day:%a %d %b}", style="bold underline"), "")
+            slot = projection.slot(session.id)
+            marker = MARKERS.get(slot.status, " ")
+            if slot.actual_start:
+                end = f"–{slot.actual_end:%H:%M}" if slot.actual_end else ""
+                when = Text(f"{slot.actual_start:%H:%M}{end}", style="dim" if slot.actual_end else "bold")
+            else:
+                when = Text(f"{slot.planned_start:%H:%M}", style="" if session.start else "dim")
+                moved = int((slot.projected_start - slot.planned_start).total_seconds() // 60)
+                if moved:
+                    when.append(f"→{slot.projected_start:%H:%M}", style=f"bold {late if moved > 0 else early}")
+            title = Text(session.title)
+            if session.is_break:
+                title = Text(f"☕ {session.title}", style="italic dim")
+            elif slot.status == "done":
+                title.stylize("dim")
+            if session.id == current_id:
+                title.stylize("bold reverse")
+            table.add_row(Text(marker, style="bold"), when, title)
+        self.update(table)
