@@ -46,6 +46,8 @@ class AutoSaver:
         self._generation = 0  # bumped by every submit
         self._saved_generation = 0
         self._closed = False
+        self._attempts = 0  # saves tried so far, so flush can wait for a fresh one
+        self._retry = False  # skip the pause after a failure
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="facilitator-autosave", daemon=True)
         self._thread.start()
@@ -63,16 +65,26 @@ class AutoSaver:
             return self._saved_generation != self._generation
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until everything submitted is saved; False if it could not be."""
+        """Wait until everything submitted is saved; False if it could not be.
+
+        After an earlier failure this retries at once and waits for that
+        fresh attempt, rather than reporting the old failure.
+        """
         with self._cond:
+            tried = self._attempts
+            self._retry = True
             self._cond.notify_all()
-            return self._cond.wait_for(
-                lambda: self._saved_generation == self._generation or self.status.state == "failed", timeout
-            ) and self._saved_generation == self._generation
+            self._cond.wait_for(
+                lambda: self._saved_generation == self._generation
+                or (self.status.state == "failed" and self._attempts > tried),
+                timeout,
+            )
+            return self._saved_generation == self._generation
 
     def retry_now(self) -> None:
         """Stop waiting out the retry delay (after the user fixed the disk)."""
         with self._cond:
+            self._retry = True
             self._cond.notify_all()
 
     def close(self, timeout: float = 10.0) -> bool:
@@ -104,11 +116,16 @@ class AutoSaver:
                 message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
                 self._set_status(SaveStatus("failed", message))
                 with self._cond:
+                    self._attempts += 1
+                    self._retry = False
                     self._cond.notify_all()
-                    # Retry after a pause, or sooner when new notes arrive or we are closing.
-                    self._cond.wait_for(lambda g=generation: self._closed or self._generation != g, self.retry_seconds)
+                    # Retry after a pause, or sooner when new notes arrive, a flush asks, or we close.
+                    self._cond.wait_for(
+                        lambda g=generation: self._closed or self._retry or self._generation != g, self.retry_seconds
+                    )
                 continue
             with self._cond:
+                self._attempts += 1
                 self._saved_generation = generation
                 done = self._saved_generation == self._generation
                 if done:

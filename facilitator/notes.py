@@ -201,9 +201,10 @@ def _change_answer(notes: Notes, answer_id: str, change: Callable[[Answer], Answ
 def edit_answer(notes: Notes, answer_id: str, text: str, now: dt.datetime) -> Notes:
     """Replace an answer's text, stamping when it was edited."""
     body = clean_text(text)
-    return _change_answer(
-        notes, answer_id, lambda a: a if a.text == body else replace(a, text=body, edited_at=now.replace(microsecond=0))
-    )
+    found = notes.find(answer_id)
+    if found and found[1].text == body:
+        return notes  # not a change: no edit stamp, nothing to save or undo
+    return _change_answer(notes, answer_id, lambda a: replace(a, text=body, edited_at=now.replace(microsecond=0)))
 
 
 def move_answer(

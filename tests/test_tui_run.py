@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from facilitator.meeting import Meeting
-from facilitator.store import NotesFolder, load_notes
+from facilitator.store import NotesFolder
 from facilitator.tui.app import make_app
 from facilitator.tui.screens.dialogs import ChoiceDialog, TextDialog
 from facilitator.tui.screens.help import HelpScreen, key_table

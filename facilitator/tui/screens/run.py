@@ -39,9 +39,11 @@ class CommandArea(Vertical):
         Binding("e,enter", "screen.edit", "Edit", id="edit", tooltip="Edit the selected answer"),
         Binding("d,delete", "screen.delete", "Delete", id="delete", tooltip="Delete the selected answer (u undoes)"),
         Binding("u", "screen.undo", "Undo", id="undo", tooltip="Undo the last change to the answers"),
-        Binding("g", "screen.move_group", "Group", id="move_group", tooltip="Give the answer to another group"),
-        Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt"),
-        Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", show=False),
+        Binding("g", "screen.move_group", "Group", id="move_group", tooltip="Give the answer to another group",
+                show=False),
+        Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt",
+                show=False),
+        Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
         Binding("q", "app.quit", "Quit", id="quit_key", show=False),
     ]
 
@@ -82,6 +84,9 @@ class RunScreen(Screen):
         self.capture_bar.group_input.focus()
         self.set_interval(1.0, self.tick)
 
+    def on_resize(self) -> None:
+        self.refresh_all()
+
     # -- drawing ----------------------------------------------------------------
 
     def refresh_all(self, select: str | None = None) -> None:
@@ -91,7 +96,9 @@ class RunScreen(Screen):
         counts: dict[str, int] = {}
         for answer in meeting.item.answers:
             counts[answer.prompt_id] = counts.get(answer.prompt_id, 0) + 1
-        self.query_one(ItemPanel).show(session, meeting.prompt, counts, compact=self.has_class("-narrow"))
+        # Small screens: one line per prompt but the current one, no purpose text.
+        compact = self.size.width < 100 or self.size.height < 45
+        self.query_one(ItemPanel).show(session, meeting.prompt, counts, compact=compact)
         self.refresh_board(select)
         self.tick()
 
