@@ -37,10 +37,14 @@ class AutoSaver:
         folder: NotesFolder,
         on_status: Callable[[SaveStatus], None] = lambda status: None,
         retry_seconds: float = 3.0,
+        settle_seconds: float = 0.1,
     ) -> None:
         self.folder = folder
         self.on_status = on_status
         self.retry_seconds = retry_seconds
+        # Wait this long after a change before writing: the screen draws the
+        # change first, and a burst of keystrokes becomes one save.
+        self.settle_seconds = settle_seconds
         self.status = SaveStatus("saved")
         self._wanted: Notes | None = None  # newest value not yet on disk
         self._generation = 0  # bumped by every submit
@@ -72,8 +76,9 @@ class AutoSaver:
         """
         with self._cond:
             tried = self._attempts
-            self._retry = True
-            self._cond.notify_all()
+            if self._saved_generation != self._generation:
+                self._retry = True  # save now, without the settling pause
+                self._cond.notify_all()
             self._cond.wait_for(
                 lambda: self._saved_generation == self._generation
                 or (self.status.state == "failed" and self._attempts > tried),
@@ -106,6 +111,8 @@ class AutoSaver:
                 self._cond.wait_for(lambda: self._closed or self._saved_generation != self._generation)
                 if self._closed:
                     return
+                self._cond.wait_for(lambda: self._closed or self._retry, self.settle_seconds)
+                self._retry = False
                 notes, generation = self._wanted, self._generation
             assert notes is not None
             if self.status.state != "saving":

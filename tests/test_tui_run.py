@@ -231,7 +231,11 @@ async def test_works_at_80x24(programme_2012, notes_dir, clock):
     app, folder = open_app(programme_2012, notes_dir, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape", "n")
-        await capture(pilot, "Chad", "A long answer " * 20)
+        bar = app.screen.capture_bar
+        bar.group_input.value = "Chad"
+        bar.text_input.value = "A long answer " * 20
+        bar.text_input.focus()
+        await pilot.press("enter")
         screen = app.screen
         assert screen.has_class("-narrow")
         board = screen.query_one(AnswerBoard)
@@ -239,4 +243,30 @@ async def test_works_at_80x24(programme_2012, notes_dir, clock):
         for widget in (board, screen.capture_bar, screen.query_one("#item-prompts")):
             assert widget.region.height > 0 and widget.region.bottom <= 24
         assert board.selected.group == "Chad"
+    folder.unlock()
+
+
+async def test_a_capture_shows_the_same_board_as_a_full_redraw(programme_2012, notes_dir, clock):
+    """Capture inserts one row instead of rebuilding: it must match a rebuild exactly."""
+    app, folder = open_app(programme_2012, notes_dir, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("escape", "n")
+        for group, text in [("Chad", "one"), ("Peru", "two"), ("Chad", "three"), ("Iraq", "four"), ("Peru", "five")]:
+            bar = app.screen.capture_bar
+            bar.group_input.value = group
+            bar.text_input.value = text
+            bar.text_input.focus()
+            await pilot.press("enter")
+        board = app.screen.board
+        incremental = [(r.heading, r.count, r.key) for r in board.rows]
+        selected = board.selected_id
+        tops = list(board._row_top)
+        app.screen.refresh_board()
+        assert [(r.heading, r.count, r.key) for r in board.rows] == incremental
+        assert board._row_top == tops
+        assert board.selected_id == selected
+        assert [r.heading or r.answer.text for r in board.rows] == [
+            "Chad", "one", "three", "Peru", "two", "five", "Iraq", "four",
+        ]
+        assert board.selected.text == "five"
     folder.unlock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from pathlib import Path
 
@@ -132,4 +133,9 @@ class FacilitatorApp(App[None]):
 
 def make_app(meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0) -> FacilitatorApp:
     """Build the app from loaded domain objects (the CLI and the tests use this)."""
+    # The notes just loaded live as long as the app: move them out of the
+    # garbage collector's sight, or every full collection walks thousands of
+    # answers and a keystroke now and then takes 100 ms.
+    gc.collect()
+    gc.freeze()
     return FacilitatorApp(meeting, folder, retry_seconds)

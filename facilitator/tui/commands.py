@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 # (title, action on the run screen, help) — the same actions the keys run.
@@ -51,8 +52,37 @@ class MeetingCommands(Provider):
             yield DiscoveryHit(title, callback, help=text)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        # Textual's fuzzy matcher slows down sharply on long titles (a prompt's
+        # full text): "monitoring" took seconds per key. Words matched as
+        # substrings are instant and what people type here anyway.
+        words = query.lower().split()
+        if not words:
+            return
         for title, callback, text in self._commands():
-            score = matcher.match(title)
+            score = word_score(title, words)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=text)
+                yield Hit(score, highlight(title, words), callback, help=text)
+
+
+def word_score(title: str, words: list[str]) -> float:
+    """0 unless every word occurs in the title; higher when words start words."""
+    folded = title.lower()
+    score = 0.0
+    for word in words:
+        at = folded.find(word)
+        if at < 0:
+            return 0.0
+        score += 1.0 if at == 0 or not folded[at - 1].isalnum() else 0.5
+    return score / len(words) / (1 + len(title) / 200)
+
+
+def highlight(title: str, words: list[str]) -> Text:
+    """The title with every occurrence of the query's words underlined."""
+    text = Text(title)
+    folded = title.lower()
+    for word in words:
+        start = folded.find(word)
+        while start >= 0:
+            text.stylize("bold underline", start, start + len(word))
+            start = folded.find(word, start + len(word))
+    return text

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from facilitator.notes import NotesError, groups_in
+from facilitator.notes import Answer, NotesError, groups_in
 from facilitator.tui.screens.dialogs import ChoiceDialog, TextDialog
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
@@ -91,34 +91,59 @@ class RunScreen(Screen):
 
     def refresh_all(self, select: str | None = None) -> None:
         """Redraw everything from the meeting's state."""
+        self._show_item()
+        self.refresh_board(select)
+        self.tick()
+
+    def _show_item(self) -> None:
         meeting = self.meeting
-        session = meeting.session
         counts: dict[str, int] = {}
         for answer in meeting.item.answers:
             counts[answer.prompt_id] = counts.get(answer.prompt_id, 0) + 1
         # Small screens: one line per prompt but the current one, no purpose text.
         compact = self.size.width < 100 or self.size.height < 45
-        self.query_one(ItemPanel).show(session, meeting.prompt, counts, compact=compact)
-        self.refresh_board(select)
-        self.tick()
+        self.query_one(ItemPanel).show(meeting.session, meeting.prompt, counts, compact=compact)
 
     def refresh_board(self, select: str | None = None) -> None:
-        meeting = self.meeting
-        answers = meeting.answers_here()
+        """Rebuild the board for the current prompt (after a move, edit, undo…)."""
         rows: list[Row] = []
-        for group, items in groups_in(answers).items():
+        for group, items in groups_in(self.meeting.answers_here()).items():
             rows.append(Row(heading=group, count=len(items)))
             rows.extend(Row(answer=a) for a in items)
+        self.board.set_rows(rows, select=select)
+        self._label_board()
+
+    def _show_captured(self, answer: Answer) -> None:
+        """Put one new answer on the board without rebuilding it.
+
+        A capture is the hot path: with thousands of answers on a prompt,
+        rebuilding every row per Enter is what made typing lag.
+        """
         board = self.board
-        board.set_rows(rows, select=select)
+        rows = board.rows
+        heading = next((i for i, row in enumerate(rows) if row.answer is None and row.heading == answer.group), -1)
+        if heading < 0:
+            board.insert_row(len(rows), Row(heading=answer.group, count=1))
+            at = len(rows)
+        else:
+            at = next((i for i in range(heading + 1, len(rows)) if rows[i].answer is None), len(rows))
+            board.replace_row(heading, Row(heading=answer.group, count=rows[heading].count + 1))
+        board.insert_row(at, Row(answer=answer))
+        board.cursor = at
+        self._label_board()
+        self._show_item()
+
+    def _label_board(self) -> None:
+        meeting, board = self.meeting, self.board
         prompt = meeting.prompt
         if prompt:
             number = meeting.session.prompts.index(prompt) + 1
             board.border_title = f"Answers to {number}. {prompt.text}"
         else:
             board.border_title = "Notes" if not meeting.session.is_break else "Notes (break)"
-        groups = len({a.group for a in answers})
-        board.border_subtitle = f"{len(answers)} answers · {groups} groups · {self.app.notes_label}"
+        answers = board.answer_count
+        groups = len(board.rows) - answers
+        board.border_subtitle = f"{answers} answers · {groups} groups · {self.app.notes_label}"
 
     def tick(self) -> None:
         """Once a second: clock, countdown, delay, timeline."""
@@ -132,11 +157,13 @@ class RunScreen(Screen):
         self.query_one(Timeline).show(meeting.programme, projection, meeting.session.id)
 
     def show_saved(self, state: str, message: str) -> None:
-        self.query_one(StatusBar).show_saved(state, message)
+        # The saver may report while the app is shutting down: no bar, nothing to show.
+        for bar in self.query(StatusBar):
+            bar.show_saved(state, message)
 
     # -- changing the meeting ------------------------------------------------------
 
-    def change(self, action, *args, select: str | None = None, moved: bool = False) -> bool:
+    def change(self, action, *args, select: str | None = None) -> bool:
         """Run a meeting operation, then redraw and save; errors become a notice."""
         try:
             action(*args)
@@ -144,11 +171,7 @@ class RunScreen(Screen):
             self.notify(str(exc), severity="error")
             return False
         self.app.notes_changed()
-        if moved:
-            self.refresh_all(select)
-        else:
-            self.refresh_board(select)
-            self.refresh_all(select)
+        self.refresh_all(select)
         return True
 
     @on(CaptureBar.Captured)
@@ -160,9 +183,11 @@ class RunScreen(Screen):
             if not event.group.strip():
                 self.capture_bar.group_input.focus()
             return
-        self.app.notes_changed()
         self.capture_bar.accepted()
-        self.refresh_all(select=answer.id)
+        self._show_captured(answer)
+        # Hand the notes to the saver once this frame is drawn: the answer
+        # shows first, the background save does not compete with the redraw.
+        self.call_after_refresh(self.app.notes_changed)
 
     @on(CaptureBar.Left)
     def _left_capture(self) -> None:
@@ -173,26 +198,26 @@ class RunScreen(Screen):
         (bar.text_input if bar.group_input.value.strip() else bar.group_input).focus()
 
     def action_next_item(self) -> None:
-        self.change(self.meeting.next_item, moved=True)
+        self.change(self.meeting.next_item)
 
     def action_previous_item(self) -> None:
-        self.change(self.meeting.previous_item, moved=True)
+        self.change(self.meeting.previous_item)
 
     def action_next_prompt(self) -> None:
-        self.change(self.meeting.next_prompt, moved=True)
+        self.change(self.meeting.next_prompt)
 
     def action_previous_prompt(self) -> None:
-        self.change(self.meeting.previous_prompt, moved=True)
+        self.change(self.meeting.previous_prompt)
 
     def action_go_to(self, session_id: str, prompt_id: str = "") -> None:
-        self.change(self.meeting.go_to, session_id, prompt_id or None, moved=True)
+        self.change(self.meeting.go_to, session_id, prompt_id or None)
 
     def action_start_item(self) -> None:
-        if self.change(self.meeting.start_item, moved=True):
+        if self.change(self.meeting.start_item):
             self.notify(f"Started: {self.meeting.session.title}", timeout=3)
 
     def action_end_item(self) -> None:
-        if self.change(self.meeting.end_item, moved=True):
+        if self.change(self.meeting.end_item):
             self.notify(f"Ended: {self.meeting.session.title} — n shows the next item", timeout=4)
 
     def _selected(self):

@@ -10,6 +10,7 @@ list rebuild, not 5,000 wraps.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -80,9 +81,12 @@ class AnswerBoard(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.empty_text = empty_text
         self.rows: list[Row] = []
-        self._lines: list[tuple[int, int]] = []  # (row index, line within row)
-        self._row_top: list[int] = []
-        self._cache: dict[tuple[Row, int, bool], list[Strip]] = {}
+        self._heights: list[int] = []  # lines of each row at the current width
+        self._row_top: list[int] = []  # first line of each row (prefix sums of heights)
+        self._line_count = 0
+        # Wrapped rows by (answer id or heading, width, selected) -> (row, strips);
+        # a hit counts only when the row is still equal (the answer was not edited).
+        self._cache: dict[tuple[str, int, bool], tuple[Row, list[Strip]]] = {}
         self._width = 0
 
     # -- data -------------------------------------------------------------------
@@ -96,6 +100,38 @@ class AnswerBoard(ScrollView, can_focus=True):
             index = self._nearest_answer(min(max(self.cursor, 0), len(rows) - 1)) if rows else -1
         self._relayout()
         self.cursor = index
+
+    def insert_row(self, index: int, row: Row) -> None:
+        """Insert one row without measuring the others again (a capture)."""
+        self.rows.insert(index, row)
+        if self._width:
+            height = len(self._strips(row, self._width, False))
+            top = self._row_top[index] if index < len(self._row_top) else self._line_count
+            self._heights.insert(index, height)
+            self._row_top.insert(index, top)
+            self._shift(index + 1, height)
+        if self.cursor >= index:
+            self.cursor += 1  # keep the selection on the same answer
+        self._sized()
+
+    def replace_row(self, index: int, row: Row) -> None:
+        """Replace one row (a heading whose count changed)."""
+        self.rows[index] = row
+        if self._width:
+            height = len(self._strips(row, self._width, False))
+            self._shift(index + 1, height - self._heights[index])
+            self._heights[index] = height
+        self._sized()
+
+    def _shift(self, start: int, lines: int) -> None:
+        if lines:
+            tops = self._row_top
+            tops[start:] = [top + lines for top in tops[start:]]
+            self._line_count += lines
+
+    @property
+    def answer_count(self) -> int:
+        return sum(1 for row in self.rows if row.answer)
 
     @property
     def selected(self) -> Answer | None:
@@ -122,15 +158,20 @@ class AnswerBoard(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
         self._width = width
-        lines: list[tuple[int, int]] = []
+        heights: list[int] = []
         tops: list[int] = []
+        total = 0
         if width > 0:
-            for index, row in enumerate(self.rows):
-                tops.append(len(lines))
+            for row in self.rows:
                 height = len(self._strips(row, width, False))
-                lines.extend((index, n) for n in range(height))
-        self._lines, self._row_top = lines, tops
-        self.virtual_size = Size(width, max(len(lines), 1))
+                tops.append(total)
+                heights.append(height)
+                total += height
+        self._heights, self._row_top, self._line_count = heights, tops, total
+        self._sized()
+
+    def _sized(self) -> None:
+        self.virtual_size = Size(self._width, max(self._line_count, 1))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -139,13 +180,14 @@ class AnswerBoard(ScrollView, can_focus=True):
             self.scroll_to_cursor()
 
     def _strips(self, row: Row, width: int, selected: bool) -> list[Strip]:
-        key = (row, width, selected)
-        strips = self._cache.get(key)
-        if strips is None:
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            strips = self._render_row(row, width, selected)
-            self._cache[key] = strips
+        key = (row.key or f"\0{row.heading}", width, selected)
+        hit = self._cache.get(key)
+        if hit is not None and (hit[0] is row or hit[0] == row):
+            return hit[1]
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        strips = self._render_row(row, width, selected)
+        self._cache[key] = (row, strips)
         return strips
 
     def _render_row(self, row: Row, width: int, selected: bool) -> list[Strip]:
@@ -192,9 +234,10 @@ class AnswerBoard(ScrollView, can_focus=True):
                 style = self.rich_style + self.get_component_rich_style("answer-board--empty")
                 return Strip([Segment(f"  {self.empty_text}", style)]).crop_extend(0, width, self.rich_style)
             return Strip.blank(width, self.rich_style)
-        if number >= len(self._lines):
+        if number >= self._line_count:
             return Strip.blank(width, self.rich_style)
-        index, line = self._lines[number]
+        index = bisect_right(self._row_top, number) - 1
+        line = number - self._row_top[index]
         strips = self._strips(self.rows[index], self._width, index == self.cursor)
         strip = strips[line] if line < len(strips) else Strip.blank(width, self.rich_style)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
@@ -215,7 +258,7 @@ class AnswerBoard(ScrollView, can_focus=True):
         if not (0 <= self.cursor < len(self._row_top)):
             return
         top = self._row_top[self.cursor]
-        bottom = self._row_top[self.cursor + 1] if self.cursor + 1 < len(self._row_top) else len(self._lines)
+        bottom = self._row_top[self.cursor] + self._heights[self.cursor]
         height = self.scrollable_content_region.height
         if top < self.scroll_y:
             # Show the heading above the first answer of a group too.
@@ -244,8 +287,8 @@ class AnswerBoard(ScrollView, can_focus=True):
         height = max(self.scrollable_content_region.height - 1, 1)
         if not self._row_top or self.cursor < 0:
             return
-        target_line = min(max(self._row_top[self.cursor] + direction * height, 0), len(self._lines) - 1)
-        index = self._lines[target_line][0]
+        target_line = min(max(self._row_top[self.cursor] + direction * height, 0), self._line_count - 1)
+        index = bisect_right(self._row_top, target_line) - 1
         found = self._nearest_answer(index) if direction > 0 else index
         while found >= 0 and not self.rows[found].answer:
             found -= 1
@@ -254,7 +297,7 @@ class AnswerBoard(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         number = self.scroll_offset.y + event.y
-        if 0 <= number < len(self._lines):
-            index = self._lines[number][0]
+        if 0 <= number < self._line_count:
+            index = bisect_right(self._row_top, number) - 1
             if self.rows[index].answer:
                 self.cursor = index

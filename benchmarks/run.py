@@ -1,0 +1,504 @@
+"""The performance table: ratios against floors measured in the same run.
+
+    python benchmarks/run.py [--quick] [--json PATH]
+
+Prints a Markdown table (metric | value | floor | ratio | target | ok?) and
+writes it, with every sample, to benchmarks/last-run.json. Nothing here is an
+absolute timing test: each figure is compared with a floor measured moments
+before on the same machine, so a slow or busy laptop moves both.
+
+1. Start-up, process start to first frame, median of 5 (--quick: 2) fresh
+   subprocesses each: a bare Textual app (Header, Static, Footer) is the floor;
+   the app on the 2012 programme with an empty notes folder; the app resuming
+   a folder of 5,000 answers. Runs are interleaved (a b c a b c ...) so drift in
+   machine load hits all three alike. See _startup_driver.py for the signal.
+2. Capture latency, `App.run_test(size=(120, 36))` with a FakeClock in a fresh
+   process per case (_capture.py): ~100 answers recorded by pressing Enter in the capture bar (the
+   real key path). Enter -> screen is the time to the first frame composited
+   after the board's rows hold the new answer; Enter -> disk is the time until
+   the item file (written by the background saver) holds the answer's unique
+   text, polled every millisecond from the moment Enter is pressed. Each
+   capture waits for the previous one to reach disk, as a rapporteur typing at
+   human speed would. Floor: 50 answers present.
+3. Save and load cost: `NotesFolder.save` of one changed item file with
+   50 / 1,000 / 5,000 / 10,000 answers against writing and fsyncing the same
+   bytes; `load_notes` of that folder against `tomllib.loads` of the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _data import CURRENT, RESUME, Layout, extra_answer, make_notes, write_folder  # noqa: E402
+
+from facilitator.bundled import default_programme  # noqa: E402
+from facilitator.programme import Programme, load_programme  # noqa: E402
+from facilitator.store import NotesFolder, load_notes, render_item  # noqa: E402
+
+STARTUP_TARGET = 1.3
+CAPTURE_TARGET = 1.2
+
+
+# ----------------------------------------------------------------- the table
+
+
+@dataclass
+class Row:
+    metric: str
+    value: float
+    unit: str  # "s" | "ms"
+    floor: float | None = None
+    floor_label: str = ""
+    target: float | None = None  # the ratio must be at most this
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.floor else None
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target is None or self.ratio is None:
+            return None
+        return self.ratio <= self.target
+
+    def cells(self) -> list[str]:
+        def show(v: float | None) -> str:
+            if v is None:
+                return "—"
+            return f"{v:.3f} s" if self.unit == "s" else f"{v:.1f} ms"
+
+        floor = show(self.floor) + (f" ({self.floor_label})" if self.floor_label and self.floor else "")
+        return [
+            self.metric,
+            show(self.value),
+            floor,
+            f"{self.ratio:.2f}x" if self.ratio is not None else "—",
+            f"≤ {self.target:g}x" if self.target is not None else "—",
+            {True: "ok", False: "**NO**", None: "—"}[self.ok],
+        ]
+
+    def as_json(self) -> dict:
+        return {
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "floor": self.floor,
+            "floor_label": self.floor_label,
+            "ratio": self.ratio,
+            "target": self.target,
+            "ok": self.ok,
+            **self.extra,
+        }
+
+
+def markdown(rows: list[Row]) -> str:
+    head = ["metric", "value", "floor", "ratio", "target", "ok?"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------- 1. start-up
+
+
+def startup_once(args: list[str]) -> dict:
+    env = dict(os.environ, FACILITATOR_BENCH_T0=repr(time.time()))
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(HERE / "_startup_driver.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"start-up driver {args} failed:\n{done.stdout}\n{done.stderr}")
+    marks = json.loads(done.stdout.strip().splitlines()[-1])
+    marks["wall_incl_exit"] = wall
+    return marks
+
+
+def bench_startup(programme: Programme, runs: int, scratch: Path) -> list[Row]:
+    empty = scratch / "startup-empty"
+    full = scratch / "startup-5000"
+    write_folder(full, programme, make_notes(programme, 5000, Layout("spread"), RESUME))
+    variants = {
+        "bare": ["bare"],
+        "empty": ["app", str(empty), "09:55"],
+        "5000": ["app", str(full), "16:30"],
+    }
+    samples: dict[str, list[dict]] = {k: [] for k in variants}
+    for args in variants.values():  # warm the page cache and .pyc files; not counted
+        startup_once(args)
+    for i in range(runs):
+        for name, args in variants.items():
+            samples[name].append(startup_once(args))
+        log(f"  start-up run {i + 1}/{runs}: " + ", ".join(f"{k} {v[-1]['frame']:.3f}s" for k, v in samples.items()))
+
+    def median(name: str, key: str = "frame") -> float:
+        return statistics.median(s[key] for s in samples[name])
+
+    bare = median("bare")
+    extra = {
+        name: {
+            "samples": samples[name],
+            "median_paint": median(name, "paint"),
+            "median_wall_incl_exit": median(name, "wall_incl_exit"),
+        }
+        for name in samples
+    }
+    label = "bare Textual app"
+    return [
+        Row(
+            f"start-up to first frame: bare Textual app (Header, Static, Footer), median of {runs}",
+            bare,
+            "s",
+            extra=extra["bare"],
+        ),
+        Row(
+            "start-up to first frame: 2012 programme, empty notes folder",
+            median("empty"),
+            "s",
+            bare,
+            label,
+            STARTUP_TARGET,
+            extra["empty"],
+        ),
+        Row(
+            "start-up to first frame: 2012 programme, 5,000 answers in the notes folder",
+            median("5000"),
+            "s",
+            bare,
+            label,
+            STARTUP_TARGET,
+            extra["5000"],
+        ),
+    ]
+
+
+# ----------------------------------------------------------------- 2. capture
+
+
+def run_capture_child(spec: dict, profile: bool = False) -> dict:
+    spec = dict(spec, profile=profile)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "_capture.py"), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if profile:
+        sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        raise RuntimeError(f"capture benchmark {spec} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def capture_specs(programme: Programme, scratch: Path, captures: int) -> dict[str, dict]:
+    layouts = {
+        "50": (50, Layout("same")),
+        "5000-same": (5000, Layout("same")),
+        "5000-spread": (5000, Layout("spread")),
+    }
+    specs = {}
+    for name, (count, layout) in layouts.items():
+        folder = write_folder(scratch / f"capture-{name}", programme, make_notes(programme, count, layout, CURRENT))
+        specs[name] = {"folder": str(folder), "captures": captures, "warmup": 3, "clock": "12:30", "n": count}
+    # Diagnostic: the same 5,000 on one prompt with no notes folder, so no saving thread competes for the GIL.
+    specs["5000-same-nosave"] = {"folder": "", "captures": captures, "warmup": 3, "clock": "12:30", "n": 5000}
+    return specs
+
+
+def bench_capture(programme: Programme, captures: int, scratch: Path) -> list[Row]:
+    results = {}
+    for name, spec in capture_specs(programme, scratch, captures).items():
+        results[name] = run_capture_child(spec)
+        r = results[name]
+        log(
+            f"  capture {name}: screen p50 {pct(r['screen_ms'], 50):.1f} p95 {pct(r['screen_ms'], 95):.1f} ms"
+            + (f", disk p50 {pct(r['disk_ms'], 50):.1f} p95 {pct(r['disk_ms'], 95):.1f} ms" if r["disk_ms"] else "")
+            + f" ({r['board_rows']} board rows)"
+        )
+
+    def stat(name: str, key: str, q: float) -> float:
+        return pct(results[name][key], q)
+
+    rows: list[Row] = []
+    base = "50 answers"
+    cases = [
+        ("5000-same", "5,000 answers, 4,750 on the current prompt"),
+        ("5000-spread", "5,000 answers spread over the day"),
+    ]
+    for q in (50, 95):
+        rows.append(
+            Row(
+                f"capture → screen p{q}: 50 answers ({captures} captures)",
+                stat("50", "screen_ms", q),
+                "ms",
+                extra={
+                    "samples": results["50"]["screen_ms"],
+                    "pilot_ms": results["50"]["pilot_ms"],
+                    "board_rows": results["50"]["board_rows"],
+                }
+                if q == 50
+                else {},
+            )
+        )
+        for name, label in cases:
+            rows.append(
+                Row(
+                    f"capture → screen p{q}: {label}",
+                    stat(name, "screen_ms", q),
+                    "ms",
+                    stat("50", "screen_ms", q),
+                    base,
+                    CAPTURE_TARGET if q == 95 else None,
+                    {
+                        "samples": results[name]["screen_ms"],
+                        "pilot_ms": results[name]["pilot_ms"],
+                        "board_rows": results[name]["board_rows"],
+                    }
+                    if q == 50
+                    else {},
+                )
+            )
+    nosave = results["5000-same-nosave"]
+    rows.append(
+        Row(
+            "capture → screen p95: 5,000 on the current prompt, no saver thread (diagnostic)",
+            pct(nosave["screen_ms"], 95),
+            "ms",
+            stat("50", "screen_ms", 95),
+            base,
+            None,
+            {"samples": nosave["screen_ms"]},
+        )
+    )
+    for q in (50, 95):
+        rows.append(
+            Row(
+                f"capture → disk p{q}: 50 answers",
+                stat("50", "disk_ms", q),
+                "ms",
+                extra={"samples": results["50"]["disk_ms"]} if q == 50 else {},
+            )
+        )
+        for name, label in cases:
+            rows.append(
+                Row(
+                    f"capture → disk p{q}: {label}",
+                    stat(name, "disk_ms", q),
+                    "ms",
+                    stat("50", "disk_ms", q),
+                    base,
+                    None,
+                    {"samples": results[name]["disk_ms"]} if q == 50 else {},
+                )
+            )
+    return rows
+
+
+# ----------------------------------------------------------------- 3. save and load
+
+
+def write_fsync(target: Path, data: bytes) -> None:
+    """The I/O floor: what any atomic save must do (temp file, fsync, rename, fsync the folder)."""
+    tmp = target.with_name(f".{target.name}.floor.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+    dfd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def timed(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def bench_store(programme: Programme, scratch: Path, quick: bool) -> list[Row]:
+    rows: list[Row] = []
+    save_rows, load_rows = [], []
+    for count in (50, 1000, 5000, 10000):
+        repeats = {50: 15, 1000: 11, 5000: 7, 10000: 5}[count] if not quick else {50: 9, 1000: 7}.get(count, 3)
+        path = scratch / f"store-{count}"
+        # One item file holding every answer: the coordination item, 30% on its first prompt.
+        notes = make_notes(programme, count, Layout("same", share=0.3), CURRENT, sessions={"coordination": 1.0})
+        folder = NotesFolder(path, programme.id)
+        folder.save(notes)
+        state = {"notes": notes, "n": 0}
+
+        def save_one(folder=folder, state=state) -> None:
+            state["n"] += 1
+            state["notes"] = extra_answer(state["notes"], *CURRENT, state["n"])
+            folder.save(state["notes"])
+
+        item_file = path / "coordination.toml"
+        # Each measurement and its floor alternate, so a change in machine load hits both alike.
+        save_one()
+        data = item_file.read_bytes()
+        text = data.decode()
+        item = state["notes"].items[CURRENT[0]]
+        save_ms, floor_ms, load_ms, parse_ms, render_ms = [], [], [], [], []
+        for _ in range(repeats):
+            save_ms += timed(save_one, 1)
+            floor_ms += timed(lambda data=data, f=path / "floor.bin": write_fsync(f, data), 1)
+            load_ms += timed(lambda path=path: load_notes(path, programme.id), 1)
+            parse_ms += timed(lambda text=text: tomllib.loads(text), 1)
+            # Where a save's time goes: rendering the TOML text (CPU, holds the GIL) versus the disk.
+            render_ms += timed(lambda item=item: render_item(programme.id, item).encode(), 1)
+        (path / "floor.bin").unlink()
+        loaded = load_notes(path, programme.id).answer_count()
+        assert loaded == count + repeats + 1, (loaded, count)
+        extra = {"file_bytes": len(data)}
+        save_rows.append(
+            Row(
+                f"save one changed item file, {count:,} answers ({len(data) // 1024:,} KiB)",
+                statistics.median(save_ms),
+                "ms",
+                statistics.median(floor_ms),
+                "write+fsync same bytes",
+                None,
+                {
+                    **extra,
+                    "samples": save_ms,
+                    "floor_samples": floor_ms,
+                    "median_render_ms": statistics.median(render_ms),
+                },
+            )
+        )
+        load_rows.append(
+            Row(
+                f"load_notes, {count:,} answers in one item file",
+                statistics.median(load_ms),
+                "ms",
+                statistics.median(parse_ms),
+                "tomllib.loads same text",
+                None,
+                {**extra, "samples": load_ms, "floor_samples": parse_ms},
+            )
+        )
+        log(f"  store {count}: save {statistics.median(save_ms):.1f} ms, load {statistics.median(load_ms):.1f} ms")
+    rows += save_rows + load_rows
+    return rows
+
+
+# ----------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (about 2 minutes instead of 6)")
+    parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the JSON")
+    parser.add_argument(
+        "--only", choices=["startup", "capture", "store"], action="append", help="run only these parts (repeatable)"
+    )
+    parser.add_argument(
+        "--profile-capture",
+        choices=["50", "5000-same", "5000-spread", "5000-same-nosave"],
+        help="instead of the table: cProfile one capture session (printed to stderr)",
+    )
+    args = parser.parse_args()
+    programme = load_programme(default_programme())
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="facilitator-bench-") as tmp:
+        scratch = Path(tmp)
+        if args.profile_capture:
+            spec = capture_specs(programme, scratch, 30 if args.quick else 100)[args.profile_capture]
+            result = run_capture_child(spec, profile=True)
+            print(json.dumps({k: v for k, v in result.items() if not k.endswith("_ms")}))
+            for key in ("screen_ms", "disk_ms"):
+                if result[key]:
+                    print(f"{key}: p50 {pct(result[key], 50):.1f} p95 {pct(result[key], 95):.1f}")
+            return 0
+        parts = args.only or ["startup", "capture", "store"]
+        rows: list[Row] = []
+        if "startup" in parts:
+            log("start-up…")
+            rows += bench_startup(programme, 2 if args.quick else 5, scratch)
+        if "capture" in parts:
+            log("capture…")
+            rows += bench_capture(programme, 30 if args.quick else 100, scratch)
+        if "store" in parts:
+            log("save and load…")
+            rows += bench_store(programme, scratch, args.quick)
+    elapsed = time.perf_counter() - started
+
+    table = markdown(rows)
+    print(table)
+    failed = [r.metric for r in rows if r.ok is False]
+    print(
+        f"\n{len(rows)} rows, {sum(r.ok is True for r in rows)} within target, {len(failed)} over"
+        f" ({'quick' if args.quick else 'full'} run, {elapsed:.0f} s)"
+    )
+    import textual
+
+    report = {
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "elapsed_s": elapsed,
+        "machine": {
+            "python": sys.version.split()[0],
+            "textual": textual.__version__ if hasattr(textual, "__version__") else "",
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "loadavg_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
+            "scratch": tempfile.gettempdir(),
+        },
+        "startup_signal": "time.time() in the parent just before spawning, to time.time() in the child at the "
+        "run screen's first call_after_refresh after its first paint (interpreter start-up and "
+        "imports included, exit excluded; wall time including exit is in each sample)",
+        "capture_signal": "Enter pressed via Pilot -> first frame composited after the board's rows hold the new "
+        "answer (App._display hook); Enter -> the item file holds the answer's unique text "
+        "(stat polled every 1 ms from Enter)",
+        "rows": [r.as_json() for r in rows],
+        "table": table,
+    }
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
