@@ -13,6 +13,7 @@ from pathlib import Path
 
 from facilitator.clock import Clock, RehearsalClock, SystemClock
 from facilitator.meeting import Meeting
+from facilitator.notes import Notes
 from facilitator.programme import Programme
 from facilitator.store import NotesFolder, default_notes_dir
 
@@ -32,14 +33,17 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
     folder = NotesFolder(Path(notes_dir) if notes_dir else default_notes_dir(programme.id), programme.id)
     folder.lock()
     try:
-        notes = folder.load()
-        meeting = Meeting(programme, notes, make_clock(clock_start, speed))
+        # The run state is read now (tiny, and a foreign folder is refused before
+        # any screen); the answers are read while the first frame is drawn.
+        meeting = Meeting(programme, Notes(folder.load_run_state()), make_clock(clock_start, speed))
         from facilitator.tui.app import make_app
 
-        app = make_app(meeting, folder)
+        app = make_app(meeting, folder, load_in_background=True)
         app.run()
     finally:
         folder.unlock()
+    if app.load_error is not None:
+        raise app.load_error
     rescued = getattr(app, "rescued_to", None)
     if rescued:
         print(f"Notes written to {rescued} (the notes folder {folder.path} could not be written).")

@@ -36,6 +36,14 @@ class Meeting:
             first = programme.sessions[0]
             self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
 
+    def resume(self, notes: Notes) -> None:
+        """Take the notes read from disk (after the screen showed the run state)."""
+        self.notes = notes
+        self._undo.clear()
+        if not self.programme.session(notes.run.session_id):
+            first = self.programme.sessions[0]
+            self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
+
     # -- where we are -----------------------------------------------------------
 
     @property

@@ -9,7 +9,7 @@ not the same object as last saved).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -25,7 +25,7 @@ class NotesError(ValueError):
 
 def new_id(prefix: str = "a") -> str:
     """A short random id, unique across rapporteurs' laptops so folders merge."""
-    return f"{prefix}-{secrets.token_hex(5)}"
+    return f"{prefix}-{os.urandom(5).hex()}"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,13 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
+def get_close_matches(word: str, possibilities: list[str] | tuple[str, ...], n: int = 1) -> list[str]:
+    """difflib's "did you mean", imported only when a file has a problem (it is slow to import)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n)
+
+
 def locate_line(text: str, path: str) -> int | None:
     """Best-effort line number (1-based) of a key path in TOML source text.
 

@@ -9,7 +9,6 @@ the first) as a `ProgrammeError` whose `problems` name the file, the key path
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import stat
 import tomllib
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from facilitator.problems import Problem, locate_line
+from facilitator.problems import Problem, get_close_matches, locate_line
 
 SCHEMA = 1
 KINDS = ("opening", "discussion", "break", "exercise", "closing")
@@ -269,7 +268,7 @@ class _Checker:
         for key in table:
             if key not in allowed:
                 where = _key_path(path, key)
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                close = get_close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.add(where, f"unknown key{hint}")
 
@@ -458,7 +457,7 @@ class _Checker:
         ident = self.ident(item, where)
         kind = self.get(item, "kind", str, where, required=True) or "discussion"
         if kind not in KINDS:
-            close = difflib.get_close_matches(kind, KINDS, n=1)
+            close = get_close_matches(kind, KINDS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             self.add(f"{where}.kind", f"'{_clip(kind)}' is not one of {', '.join(KINDS)}{hint}")
         if "date" in item:

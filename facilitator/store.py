@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import os
 import re
-import secrets
 import socket
 import threading
 import tomllib
@@ -34,7 +32,7 @@ from typing import Any
 import tomli_w
 
 from facilitator.notes import SCHEMA, Answer, ItemNotes, Notes, RunState, Theme, Timing, empty_notes
-from facilitator.problems import Problem, locate_line
+from facilitator.problems import Problem, get_close_matches, locate_line
 from facilitator.programme import ID_PATTERN
 
 RUN_FILE = "run.toml"
@@ -255,7 +253,7 @@ class _File:
     def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                close = get_close_matches(key, sorted(allowed), n=1)
                 self.add(_join(where, key), "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
 
     def get(self, table: dict[str, Any], key: str, kind: _Kind, where: str, required: bool = False) -> Any:
@@ -541,7 +539,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _write_atomic(target: Path, data: bytes) -> None:
     """Replace `target` with `data` so that a crash leaves either the old file or the new one."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         try:
@@ -610,6 +608,22 @@ class NotesFolder:
             self._saved_items = dict(notes.items)
             self._saved_run = notes.run if run_on_disk else None
         return notes
+
+    def load_run_state(self) -> RunState:
+        """Only run.toml: where the meeting was. Cheap, for showing the screen
+        before the answers are read (`load` must still follow before any save).
+        """
+        target = self.path / RUN_FILE
+        if not target.is_file():
+            if self.path.exists() and not self.path.is_dir():
+                raise StoreError([Problem(str(self.path), "", "is a file, not a notes folder")])
+            return RunState(self.programme_id)
+        problems: list[Problem] = []
+        parsed = _parse(target, problems)
+        run = _parse_run(*parsed, self.programme_id) if parsed else None
+        if problems or run is None:
+            raise StoreError(problems or [Problem(str(target), "", "cannot be read")])
+        return run
 
     def _changed(self, notes: Notes) -> list[tuple[str, ItemNotes | None]]:
         saved = self._saved_items
@@ -766,7 +780,7 @@ class NotesFolder:
         holder = _lock_holder(seen)
         if holder is None or holder[0] != socket.gethostname() or _alive(holder[1]) or not take_over:
             raise self._refusal(holder)
-        aside = self.path / f".lock.{secrets.token_hex(4)}.stale"
+        aside = self.path / f".lock.{os.urandom(4).hex()}.stale"
         try:
             os.rename(self.lock_path, aside)
         except FileNotFoundError:

@@ -12,6 +12,7 @@ from facilitator.problems import Problem
 from facilitator.store import NotesFolder, StoreError, load_notes
 from facilitator.tui.app import make_app
 from facilitator.tui.screens.dialogs import TextDialog, UnsavedDialog
+from facilitator.tui.widgets.status_bar import StatusBar
 
 
 class FlakyFolder(NotesFolder):
@@ -81,17 +82,17 @@ async def test_screen_shows_not_saved_then_recovers(programme_2012, clock, tmp_p
         app.screen.capture_bar.text_input.focus()
         await pilot.press(*"Kept in memory", "enter")
         await pilot.pause(0.3)
-        indicator = app.screen.query_one("#status-saved")
-        assert indicator.has_class("-failed")
-        assert "NOT SAVED" in str(indicator.render()) and "No space left" in str(indicator.render())
+        bar = app.screen.query_one(StatusBar)
+        assert bar.save_state == "failed"
+        assert "NOT SAVED" in bar.saved_label and "No space left" in bar.saved_label
         assert meeting.notes.answer_count() == 1
 
         folder.broken.clear()
         for _ in range(40):
             await pilot.pause(0.05)
-            if not indicator.has_class("-failed") and not app.saver.pending():
+            if bar.save_state == "saved" and not app.saver.pending():
                 break
-        assert "saved" in str(indicator.render()) and not indicator.has_class("-failed")
+        assert bar.save_state == "saved" and bar.saved_label == "● saved"
     assert load_notes(tmp_path / "notes", programme_2012.id).answer_count() == 1
 
 

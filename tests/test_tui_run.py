@@ -19,6 +19,8 @@ from facilitator.tui.screens.dialogs import ChoiceDialog, TextDialog
 from facilitator.tui.screens.help import HelpScreen, key_table
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.widgets.answer_board import AnswerBoard
+from facilitator.tui.widgets.item_panel import ItemPanel
+from facilitator.tui.widgets.status_bar import StatusBar
 
 
 def open_app(programme, notes_dir: Path, clock):
@@ -39,6 +41,14 @@ async def capture(pilot, group: str, text: str) -> None:
     screen.capture_bar.group_input.value = ""
     screen.capture_bar.group_input.focus()
     await pilot.press(*group, "tab", *text, "enter")
+
+
+def screen_text(app) -> str:
+    """What a person sees: the screen as plain text."""
+    import re
+
+    svg = app.export_screenshot()
+    return re.sub(r"<[^>]+>", "", svg).replace("&#160;", " ")
 
 
 def read(path: Path) -> dict:
@@ -217,13 +227,14 @@ async def test_timebox_and_delay_follow_the_clock(programme_2012, notes_dir, clo
         await pilot.press("escape", "n", "s")  # coordination started at 10:14
         clock.advance(minutes=162)  # 12:56: 3 minutes left of its 2:45
         app.screen.tick()
-        box = app.screen.query_one("#timebox")
-        assert box.has_class("-warning") and "left" in str(box.render())
+        panel = app.screen.query_one(ItemPanel)
+        assert panel.timebox_state == "warning" and panel.timebox_label.endswith("left")
         clock.advance(minutes=10)  # 13:06: overrun
         app.screen.tick()
-        assert box.has_class("-overrun") and "overrun" in str(box.render())
-        delay = app.screen.query_one("#status-delay")
-        assert "late" in str(delay.render()) and delay.has_class("-late")
+        assert panel.timebox_state == "overrun" and panel.timebox_label.startswith("overrun")
+        bar = app.screen.query_one(StatusBar)
+        assert bar.delay_minutes > 0 and "late" in bar.summary
+        assert "overrun" in screen_text(app) and "late" in screen_text(app)
     folder.unlock()
 
 
@@ -240,7 +251,7 @@ async def test_works_at_80x24(programme_2012, notes_dir, clock):
         assert screen.has_class("-narrow")
         board = screen.query_one(AnswerBoard)
         # The board, the capture bar and the prompt are all on screen.
-        for widget in (board, screen.capture_bar, screen.query_one("#item-prompts")):
+        for widget in (board, screen.capture_bar, screen.query_one(ItemPanel)):
             assert widget.region.height > 0 and widget.region.bottom <= 24
         assert board.selected.group == "Chad"
     folder.unlock()

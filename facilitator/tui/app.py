@@ -13,13 +13,18 @@ from textual.message import Message
 
 from facilitator.autosave import AutoSaver, SaveStatus
 from facilitator.meeting import Meeting
+from facilitator.notes import Notes
 from facilitator.problems import Problem
 from facilitator.store import NotesFolder, StoreError
-from facilitator.tui.commands import MeetingCommands
-from facilitator.tui.screens.dialogs import TextDialog, UnsavedDialog
-from facilitator.tui.screens.help import HelpScreen
 from facilitator.tui.screens.run import CommandArea, RunScreen
 from facilitator.tui.widgets.capture_bar import CaptureBar
+
+
+def _meeting_commands():
+    # Imported when the palette first opens, not at start-up.
+    from facilitator.tui.commands import MeetingCommands
+
+    return MeetingCommands
 
 
 class SaveStatusChanged(Message):
@@ -30,24 +35,44 @@ class SaveStatusChanged(Message):
         super().__init__()
 
 
+class NotesLoaded(Message):
+    """The notes folder has been read (or could not be) by the loading thread."""
+
+    def __init__(self, notes: Notes | None, error: StoreError | None = None) -> None:
+        self.notes = notes
+        self.error = error
+        super().__init__()
+
+
 class FacilitatorApp(App[None]):
     """The whole tool in a terminal: run a programme, capture answers, never lose them."""
 
     CSS_PATH = "facilitator.tcss"
     TITLE = "facilitator"
-    COMMANDS = App.COMMANDS | {MeetingCommands}
+    COMMANDS = App.COMMANDS | {_meeting_commands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="List every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Save and quit"),
     ]
 
-    def __init__(self, meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        meeting: Meeting,
+        folder: NotesFolder | None = None,
+        retry_seconds: float = 3.0,
+        load_in_background: bool = False,
+    ) -> None:
         super().__init__()
         self.meeting = meeting
         self.folder = folder
         self.retry_seconds = retry_seconds
         self.saver: AutoSaver | None = None
         self.unsaved_on_exit = False
+        # True until the answers are read: the screen shows at once (a day of
+        # 5,000 answers takes a few hundred ms to parse) but nothing changes
+        # or saves until they are in, so nothing on disk can be overwritten.
+        self.loading = load_in_background and folder is not None
+        self.load_error: StoreError | None = None
 
     @property
     def notes_label(self) -> str:
@@ -63,10 +88,36 @@ class FacilitatorApp(App[None]):
         if self.folder is not None:
             self.saver = AutoSaver(self.folder, lambda s: self.post_message(SaveStatusChanged(s)), self.retry_seconds)
         self.push_screen(RunScreen())
+        if self.loading:
+            self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        self.run_worker(self._load_notes, thread=True, exclusive=True, group="load")
+
+    def _load_notes(self) -> None:
+        assert self.folder is not None
+        try:
+            self.post_message(NotesLoaded(self.folder.load()))
+        except StoreError as exc:
+            self.post_message(NotesLoaded(None, exc))
+
+    def on_notes_loaded(self, message: NotesLoaded) -> None:
+        if message.notes is None:
+            # A corrupt or foreign file: leave without touching anything;
+            # `facilitator run` prints the problems and exits with status 2.
+            self.load_error = message.error
+            self.exit(return_code=2)
+            return
+        self.meeting.resume(message.notes)
+        gc.freeze()  # see make_app
+        self.loading = False
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.refresh_all()
 
     def notes_changed(self) -> None:
         """The meeting's notes changed: hand them to the saver (never blocks)."""
-        if self.saver is not None:
+        if self.saver is not None and not self.loading:
             self.saver.submit(self.meeting.notes)
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
@@ -78,6 +129,8 @@ class FacilitatorApp(App[None]):
                         severity="error", timeout=6)
 
     def action_help(self) -> None:
+        from facilitator.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
@@ -94,6 +147,8 @@ class FacilitatorApp(App[None]):
         if await asyncio.to_thread(self.saver.flush, 3.0):
             self.exit()
             return
+        from facilitator.tui.screens.dialogs import UnsavedDialog
+
         self.push_screen(UnsavedDialog(self.saver.status.message), self._unsaved_choice)
 
     async def _unsaved_choice(self, choice: str | None) -> None:
@@ -102,6 +157,8 @@ class FacilitatorApp(App[None]):
             self.saver.retry_now()
             await self.action_quit()
         elif choice == "elsewhere":
+            from facilitator.tui.screens.dialogs import TextDialog
+
             self.push_screen(
                 TextDialog("Write the notes to this folder (it must be new or empty):",
                            str(Path.home() / f"facilitator-rescue-{self.meeting.programme.id}")),
@@ -131,11 +188,12 @@ class FacilitatorApp(App[None]):
             self.unsaved_on_exit = self.unsaved_on_exit or not saved
 
 
-def make_app(meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0) -> FacilitatorApp:
+def make_app(
+    meeting: Meeting, folder: NotesFolder | None = None, retry_seconds: float = 3.0, load_in_background: bool = False
+) -> FacilitatorApp:
     """Build the app from loaded domain objects (the CLI and the tests use this)."""
     # The notes just loaded live as long as the app: move them out of the
     # garbage collector's sight, or every full collection walks thousands of
     # answers and a keystroke now and then takes 100 ms.
-    gc.collect()
     gc.freeze()
-    return FacilitatorApp(meeting, folder, retry_seconds)
+    return FacilitatorApp(meeting, folder, retry_seconds, load_in_background)

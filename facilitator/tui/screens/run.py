@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from facilitator.notes import Answer, NotesError, groups_in
-from facilitator.tui.screens.dialogs import ChoiceDialog, TextDialog
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.item_panel import ItemPanel
@@ -85,7 +84,8 @@ class RunScreen(Screen):
         self.set_interval(1.0, self.tick)
 
     def on_resize(self) -> None:
-        self.refresh_all()
+        # Only the item panel's compact layout depends on the size; the board re-wraps itself.
+        self._show_item()
 
     # -- drawing ----------------------------------------------------------------
 
@@ -141,6 +141,9 @@ class RunScreen(Screen):
             board.border_title = f"Answers to {number}. {prompt.text}"
         else:
             board.border_title = "Notes" if not meeting.session.is_break else "Notes (break)"
+        if self.app.loading:
+            board.border_subtitle = f"reading {self.app.notes_label}…"
+            return
         answers = board.answer_count
         groups = len(board.rows) - answers
         board.border_subtitle = f"{answers} answers · {groups} groups · {self.app.notes_label}"
@@ -163,8 +166,15 @@ class RunScreen(Screen):
 
     # -- changing the meeting ------------------------------------------------------
 
+    def _still_loading(self) -> bool:
+        if self.app.loading:
+            self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
+        return self.app.loading
+
     def change(self, action, *args, select: str | None = None) -> bool:
         """Run a meeting operation, then redraw and save; errors become a notice."""
+        if self._still_loading():
+            return False
         try:
             action(*args)
         except NotesError as exc:
@@ -176,6 +186,8 @@ class RunScreen(Screen):
 
     @on(CaptureBar.Captured)
     def _captured(self, event: CaptureBar.Captured) -> None:
+        if self._still_loading():
+            return
         try:
             answer = self.meeting.capture(event.group, event.text)
         except NotesError as exc:
@@ -235,6 +247,8 @@ class RunScreen(Screen):
             if text is not None:
                 self.change(self.meeting.edit, answer.id, text, select=answer.id)
 
+        from facilitator.tui.screens.dialogs import TextDialog
+
         self.app.push_screen(TextDialog(f"Edit {answer.group}'s answer", answer.text), done)
 
     def action_delete(self) -> None:
@@ -243,6 +257,8 @@ class RunScreen(Screen):
             self.notify(f"Deleted {answer.group}'s answer — u undoes", timeout=5)
 
     def action_undo(self) -> None:
+        if self._still_loading():
+            return
         before = self.meeting.notes
         undone = self.meeting.undo()
         if undone is None:
@@ -262,6 +278,8 @@ class RunScreen(Screen):
             if group is not None:
                 self.change(self.meeting.move_to_group, answer.id, group, select=answer.id)
 
+        from facilitator.tui.screens.dialogs import TextDialog
+
         self.app.push_screen(
             TextDialog(f"Give this answer to another group (now: {answer.group})", answer.group,
                        suggest=self.meeting.groups()),
@@ -276,6 +294,8 @@ class RunScreen(Screen):
         if len(prompts) < 2:
             self.notify("This item has no other prompt to move the answer to", severity="warning")
             return
+        from facilitator.tui.screens.dialogs import ChoiceDialog
+
         choices = [(p.id, f"{n}. {p.text}") for n, p in enumerate(prompts, 1)]
 
         def done(prompt_id: str | None) -> None:

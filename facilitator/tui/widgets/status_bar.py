@@ -4,44 +4,65 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
+from facilitator.tui.colours import badge, colour, muted
 
-class StatusBar(Horizontal):
-    """Always-visible facts: the time, where we are, delay, and whether notes are safe."""
+
+class StatusBar(Static):
+    """Always-visible facts: the time, where we are, delay, and whether notes are safe.
+
+    One widget drawing a one-row grid, not four: it is redrawn every second and
+    each extra widget costs start-up time for styling and layout.
+    """
 
     DEFAULT_CSS = """
     StatusBar { height: 1; dock: top; background: $panel; }
-    StatusBar > Static { width: auto; padding: 0 1; }
-    StatusBar > #status-clock { text-style: bold; background: $primary; color: $text; }
-    StatusBar > #status-where { width: 1fr; color: $text-muted; }
-    StatusBar > #status-delay.-late { background: $warning; color: $text; text-style: bold; }
-    StatusBar > #status-delay.-early { color: $success; }
-    StatusBar > #status-saved { color: $success; }
-    StatusBar > #status-saved.-saving { color: $text-muted; }
-    StatusBar > #status-saved.-failed { background: $error; color: $text; text-style: bold; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="status-clock")
-        yield Static(id="status-where")
-        yield Static(id="status-delay")
-        yield Static("● saved", id="status-saved")
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.now: dt.datetime | None = None
+        self.where = ""
+        self.delay_minutes = 0
+        self.summary = ""
+        self.save_state = "saved"
+        self.save_message = ""
 
     def show_time(self, now: dt.datetime, where: str, delay_minutes: int, summary: str) -> None:
-        self.query_one("#status-clock", Static).update(f"{now:%H:%M:%S}")
-        self.query_one("#status-where", Static).update(where)
-        delay = self.query_one("#status-delay", Static)
-        delay.update(summary)
-        delay.set_class(delay_minutes > 0, "-late")
-        delay.set_class(delay_minutes < 0, "-early")
+        self.now, self.where, self.delay_minutes, self.summary = now, where, delay_minutes, summary
+        self._draw()
 
     def show_saved(self, state: str, message: str = "") -> None:
-        saved = self.query_one("#status-saved", Static)
-        label = {"saved": "● saved", "saving": "◌ saving…"}.get(state, f"✖ NOT SAVED: {message}")
-        saved.update(label)
-        saved.set_class(state == "saving", "-saving")
-        saved.set_class(state == "failed", "-failed")
-        saved.tooltip = message or None
+        self.save_state, self.save_message = state, message
+        self.tooltip = message or None
+        self._draw()
+
+    @property
+    def saved_label(self) -> str:
+        return {"saved": "● saved", "saving": "◌ saving…"}.get(self.save_state, f"✖ NOT SAVED: {self.save_message}")
+
+    def _draw(self) -> None:
+        app = self.app
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, max_width=60, overflow="ellipsis")
+        clock = Text(f" {self.now:%H:%M:%S} " if self.now else "", style=badge(app, "primary"))
+        delay = Text(f" {self.summary} ")
+        if self.delay_minutes > 0:
+            delay.stylize(badge(app, "warning"))
+        elif self.delay_minutes < 0:
+            delay.stylize(colour(app, "success", "green"))
+        saved = Text(f" {self.saved_label} ", no_wrap=True, overflow="ellipsis")
+        if self.save_state == "failed":
+            saved.stylize(badge(app, "error"))
+        elif self.save_state == "saving":
+            saved.stylize(muted(app))
+        else:
+            saved.stylize(colour(app, "success", "green"))
+        grid.add_row(clock, Text(f" {self.where}", style=muted(app)), delay, saved)
+        self.update(grid)

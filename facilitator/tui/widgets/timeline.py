@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from facilitator.programme import Programme
+from facilitator.tui.colours import colour
 
 MARKERS = {"done": "✓", "now": "▶", "next": "›", "later": " "}
 
@@ -20,8 +21,7 @@ class Timeline(Static):
 
     def show(self, programme: Programme, projection, current_id: str) -> None:
         """Redraw from a schedule projection; `current_id` is the item on screen."""
-        colours = self.app.theme_variables
-        late, early = colours.get("warning", "yellow"), colours.get("success", "green")
+        late, early = colour(self.app, "warning", "yellow"), colour(self.app, "success", "green")
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(width=1)
         table.add_column(no_wrap=True, min_width=5)
