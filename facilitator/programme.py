@@ -455,6 +455,9 @@ class _Checker:
     def session(self, item: dict[str, Any], where: str, day: dt.date, dates: tuple[dt.date, ...]) -> Session:
         self.keys(item, _SESSION_KEYS, where)
         ident = self.ident(item, where)
+        if ident == "run":
+            # The notes folder keeps the run state in run.toml, next to <item-id>.toml files.
+            self.add(f"{where}.id", "'run' is reserved for the notes folder's run.toml: choose another id")
         kind = self.get(item, "kind", str, where, required=True) or "discussion"
         if kind not in KINDS:
             close = get_close_matches(kind, KINDS, n=1)

@@ -635,3 +635,22 @@ def test_problem_line_format() -> None:
     assert str(Problem("a.toml", "title", "is missing")) == "a.toml: title: is missing"
     assert str(Problem("a.toml", "", "no such file")) == "a.toml: no such file"
     assert re.fullmatch(r"[^:]+:\d+: [\w\[\].]+: .+", str(Problem("b.toml", "sessions[0].id", "x", 3)))
+
+
+def test_an_agenda_item_cannot_be_called_run(tmp_path):
+    """Item ids become notes file names; run.toml already holds the run state."""
+    from facilitator.programme import ProgrammeError, load_programme
+
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'schema = 1\nid = "p"\ntitle = "T"\ndate = "2012-05-22"\n\n'
+        '[[sessions]]\nid = "run"\nstart = "10:00"\ntitle = "Run"\nkind = "discussion"\n',
+        encoding="utf-8",
+    )
+    try:
+        load_programme(path)
+    except ProgrammeError as exc:
+        [problem] = exc.problems
+        assert problem.path == "sessions[0].id" and "reserved" in problem.message and problem.line == 7
+    else:
+        raise AssertionError("an item called 'run' was accepted")

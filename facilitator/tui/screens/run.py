@@ -24,6 +24,10 @@ from facilitator.tui.widgets.status_bar import StatusBar
 from facilitator.tui.widgets.timeline import Timeline
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class CommandArea(Vertical):
     """The item panel and the board: single-key commands live here."""
 
@@ -146,7 +150,7 @@ class RunScreen(Screen):
             return
         answers = board.answer_count
         groups = len(board.rows) - answers
-        board.border_subtitle = f"{answers} answers · {groups} groups · {self.app.notes_label}"
+        board.border_subtitle = f"{plural(answers, 'answer')} · {plural(groups, 'group')} · {self.app.notes_label}"
 
     def tick(self) -> None:
         """Once a second: clock, countdown, delay, timeline."""
