@@ -28,7 +28,7 @@ class MeetingCommands(Provider):
     """Actions and 'Go to' commands for the run screen."""
 
     def _commands(self) -> list[tuple[str, object, str]]:
-        from facilitator.tui.screens.run import RunScreen
+        from facilitator.tui.screens.run import RunScreen, plural
 
         screen = self.screen
         if not isinstance(screen, RunScreen):
@@ -41,7 +41,7 @@ class MeetingCommands(Provider):
         for session in meeting.programme.sessions:
             start = f"{session.start:%H:%M} " if session.start else ""
             out.append((f"Go to: {start}{session.title}", partial(screen.action_go_to, session.id),
-                        f"{session.kind}, {len(session.prompts)} prompts"))
+                        f"{session.kind}, {plural(len(session.prompts), 'prompt')}"))
             for number, prompt in enumerate(session.prompts, 1):
                 out.append((f"Go to: {session.title} › {number}. {prompt.text}",
                             partial(screen.action_go_to, session.id, prompt.id), "prompt"))
