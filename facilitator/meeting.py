@@ -10,13 +10,14 @@ without a terminal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
 from types import MappingProxyType
 
 from facilitator import notes as ops
-from facilitator import schedule
+from facilitator import schedule, themes
 from facilitator.clock import Clock
-from facilitator.notes import Answer, ItemNotes, Notes, RunState, Timing
+from facilitator.notes import Answer, ItemNotes, Notes, RunState, Theme, Timing
 from facilitator.programme import Programme, Prompt, Session
 
 UNDO_DEPTH = 200
@@ -179,6 +180,87 @@ class Meeting:
         description, items = self._undo.pop()
         self.notes = replace(self.notes, items=MappingProxyType(items))
         return description
+
+    # -- themes, votes, stars, categories (undoable like the answers) -----------
+
+    def _here(self, session_id: str | None) -> str:
+        return session_id or self.session.id
+
+    def _apply(self, description: str, notes: Notes) -> None:
+        """Take `notes` as the new state, remembering the old for undo, unless nothing changed."""
+        if notes is not self.notes:
+            self._remember(description)
+            self.notes = notes
+
+    def create_theme(self, name: str, answer_ids: Iterable[str] = (), *, session_id: str | None = None) -> Theme:
+        """A theme in the current item (or `session_id`) from these answers; an existing
+        theme of that name (ignoring case) gets them instead. Returns the theme.
+        """
+        notes, theme = themes.create_theme(self.notes, self._here(session_id), name, answer_ids)
+        self._apply(f"theme '{theme.name}'", notes)
+        return theme
+
+    def add_to_theme(self, theme_id: str, answer_ids: Iterable[str], *, session_id: str | None = None) -> None:
+        """Put answers in a theme of the current item, out of any other."""
+        notes = themes.add_to_theme(self.notes, self._here(session_id), theme_id, answer_ids)
+        self._apply("add to theme", notes)
+
+    def remove_from_theme(self, answer_id: str, *, session_id: str | None = None) -> None:
+        """Take an answer out of its theme."""
+        self._apply("take out of theme", themes.remove_from_theme(self.notes, self._here(session_id), answer_id))
+
+    def rename_theme(self, theme_id: str, name: str, *, session_id: str | None = None) -> None:
+        self._apply("theme rename", themes.rename_theme(self.notes, self._here(session_id), theme_id, name))
+
+    def merge_themes(self, keep_id: str, merge_id: str, *, session_id: str | None = None) -> None:
+        """Fold theme `merge_id` into `keep_id`."""
+        self._apply("theme merge", themes.merge_themes(self.notes, self._here(session_id), keep_id, merge_id))
+
+    def delete_theme(self, theme_id: str, *, session_id: str | None = None) -> None:
+        """Remove a theme; its answers stay, unthemed."""
+        self._apply("theme deletion", themes.delete_theme(self.notes, self._here(session_id), theme_id))
+
+    def vote(self, target_id: str, delta: int = 1, *, session_id: str | None = None) -> None:
+        """Add (or take away, delta < 0) votes on a theme of the current item or on any answer."""
+        item = self.notes.item(self._here(session_id))
+        if any(t.id == target_id for t in item.themes):
+            notes = themes.vote_theme(self.notes, item.session_id, target_id, delta)
+        else:
+            notes = themes.vote_answer(self.notes, target_id, delta)
+        self._apply("vote" if delta >= 0 else "vote removed", notes)
+
+    def star(self, answer_id: str, starred: bool | None = None) -> None:
+        """Star an answer as a key point (`None` toggles)."""
+        notes = themes.star_answer(self.notes, answer_id, starred)
+        found = notes.find(answer_id)
+        self._apply("star" if found and found[1].starred else "star removed", notes)
+
+    def categories_of(self, answer_id: str) -> tuple[str, ...]:
+        """The categories of the exercise an answer belongs to (none outside exercises)."""
+        found = self.notes.find(answer_id)
+        if not found:
+            raise ops.NotesError(f"no answer with id {answer_id}")
+        session = self.programme.session(found[0])
+        return session.exercise.categories if session and session.exercise else ()
+
+    def classify(self, answer_id: str, category: str) -> None:
+        """Put an exercise answer in one of its categories, or "" for not yet classified."""
+        categories = self.categories_of(answer_id)
+        canonical = themes.canonical_category(category, categories)
+        self._apply(
+            f"classification as {canonical or 'not yet classified'}",
+            themes.classify(self.notes, answer_id, canonical, categories),
+        )
+
+    def capture_card(self, group: str, text: str, category: str = "") -> Answer:
+        """Capture on the exercise board: like `capture`, landing in `category` ("" = not yet classified)."""
+        categories = self.session.exercise.categories if self.session.exercise else ()
+        canonical = themes.canonical_category(category, categories)
+        notes, answer = ops.add_answer(
+            self.notes, self.session.id, self.prompt_id, group, text, self.clock.now(), category=canonical
+        )
+        self._apply(f"capture of {answer.group}'s answer", notes)
+        return answer
 
 
 def on_programme_days(programme: Programme, run: RunState, now: dt.datetime) -> tuple[RunState, dt.datetime]:
