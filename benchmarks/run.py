@@ -23,6 +23,9 @@ before on the same machine, so a slow or busy laptop moves both.
 3. Save and load cost: `NotesFolder.save` of one changed item file with
    50 / 1,000 / 5,000 / 10,000 answers against writing and fsyncing the same
    bytes; `load_notes` of that folder against `tomllib.loads` of the same text.
+4. Export (`--only export`): `facilitator.exporters.export` of 10,000 answers
+   (spread over the 2012 day, some themed, voted, starred, classified) in each
+   format, in memory, against `json.dumps` of the same answers as plain dicts.
 """
 
 from __future__ import annotations
@@ -433,6 +436,68 @@ def bench_store(programme: Programme, scratch: Path, quick: bool) -> list[Row]:
     return rows
 
 
+# ----------------------------------------------------------------- 4. export
+
+
+def export_notes(programme: Programme, count: int):
+    """`count` answers over the day, with themes, votes, stars and exercise categories, as a run leaves them."""
+    from dataclasses import replace
+
+    from facilitator.notes import Theme
+
+    notes = make_notes(programme, count, Layout("spread"), RESUME)
+    categories = ("Output", "Outcome", "Impact", "")
+    for session_id, item in notes.items.items():
+        exercise = session_id == "monitoring"
+        answers = tuple(
+            replace(a, votes=i % 4, starred=i % 17 == 0, category=categories[i % 4] if exercise else "")
+            for i, a in enumerate(item.answers)
+        )
+        themes = tuple(Theme(f"t-{k}", f"Theme {k}", tuple(a.id for a in answers[k::7]), votes=k) for k in range(5))
+        notes = notes.with_item(replace(item, answers=answers, themes=themes))
+    return notes
+
+
+def bench_export(programme: Programme, quick: bool) -> list[Row]:
+    from facilitator.exporters import NOTES_FORMATS, export
+
+    count = 10_000
+    notes = export_notes(programme, count)
+    assert notes.answer_count() == count
+    plain = [
+        {"id": a.id, "prompt": a.prompt_id, "group": a.group, "text": a.text, "captured_at": a.captured_at.isoformat()}
+        for item in notes.items.values()
+        for a in item.answers
+    ]
+    repeats = 3 if quick else 5
+    floor_ms: list[float] = []
+    samples: dict[str, list[float]] = {fmt: [] for fmt in NOTES_FORMATS}
+    sizes: dict[str, int] = {}
+    for fmt in NOTES_FORMATS:  # warm-up: imports (python-docx), caches; not counted
+        sizes[fmt] = len(export(programme, notes, fmt))
+    for _ in range(repeats):  # interleaved, so a change in machine load hits every format and the floor alike
+        floor_ms += timed(lambda: json.dumps(plain, ensure_ascii=False), 1)
+        for fmt in NOTES_FORMATS:
+            samples[fmt] += timed(lambda fmt=fmt: export(programme, notes, fmt), 1)
+    floor = statistics.median(floor_ms)
+    rows = []
+    for fmt in NOTES_FORMATS:
+        value = statistics.median(samples[fmt])
+        log(f"  export {fmt}: {value:.0f} ms ({sizes[fmt] // 1024:,} KiB)")
+        rows.append(
+            Row(
+                f"export {count:,} answers as {fmt}",
+                value,
+                "ms",
+                floor,
+                "json.dumps of the answers as dicts",
+                None,
+                {"samples": samples[fmt], "floor_samples": floor_ms, "bytes": sizes[fmt]},
+            )
+        )
+    return rows
+
+
 # ----------------------------------------------------------------- main
 
 
@@ -441,7 +506,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (about 2 minutes instead of 6)")
     parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the JSON")
     parser.add_argument(
-        "--only", choices=["startup", "capture", "store"], action="append", help="run only these parts (repeatable)"
+        "--only",
+        choices=["startup", "capture", "store", "export"],
+        action="append",
+        help="run only these parts (repeatable)",
     )
     parser.add_argument(
         "--profile-capture",
@@ -467,7 +535,7 @@ def main() -> int:
                 if result[key]:
                     print(f"{key}: p50 {pct(result[key], 50):.1f} p95 {pct(result[key], 95):.1f}")
             return 0
-        parts = args.only or ["startup", "capture", "store"]
+        parts = args.only or ["startup", "capture", "store", "export"]
         rows: list[Row] = []
         if "startup" in parts:
             log("start-up…")
@@ -478,6 +546,9 @@ def main() -> int:
         if "store" in parts:
             log("save and load…")
             rows += bench_store(programme, scratch, args.quick)
+        if "export" in parts:
+            log("export…")
+            rows += bench_export(programme, args.quick)
     elapsed = time.perf_counter() - started
 
     table = markdown(rows)

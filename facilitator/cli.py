@@ -1,4 +1,4 @@
-"""The command line: `facilitator [run|list|validate|show] ...`.
+"""The command line: `facilitator [run|list|validate|show|export|summary] ...`.
 
 This module loads files and turns every kind of bad input into one clear line
 per problem on stderr and exit status 2. It imports the TUI only when a
@@ -9,7 +9,9 @@ Textual.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,8 @@ from rich.table import Table
 from rich.text import Text
 
 from facilitator import bundled
+from facilitator.exporters import NOTES_FORMATS, SUMMARY_FORMATS
+from facilitator.notes import Notes
 from facilitator.problems import Problem
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
 from facilitator.store import StoreError
@@ -58,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="print a programme's agenda and prompts")
     show.add_argument("programme", metavar="PROGRAMME")
+
+    export = commands.add_parser("export", help="export a run's notes: " + ", ".join(NOTES_FORMATS))
+    export.add_argument("--format", "-f", choices=NOTES_FORMATS, default="md", help="default: md")
+    summary = commands.add_parser("summary", help="the co-chairs' summary of a run: " + ", ".join(SUMMARY_FORMATS))
+    summary.add_argument("--format", "-f", choices=SUMMARY_FORMATS, default="text", help="default: text (terminal)")
+    for sub in (export, summary):
+        sub.add_argument("notes", type=Path, metavar="NOTES", help="the notes folder of the run")
+        sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
+        sub.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+        sub.add_argument("--programme", metavar="PROGRAMME", help="programme file or bundled id (default: the notes')")
     return parser
 
 
@@ -90,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_validate(args.programmes)
         if command == "show":
             return cmd_show(args.programme)
+        if command in ("export", "summary"):
+            return cmd_export(args, summary=command == "summary")
         if args.command is None:
             args = build_parser().parse_args(["run"])
         return cmd_run(args)
@@ -264,6 +280,77 @@ def cmd_run(args: argparse.Namespace) -> int:
     from facilitator.launch import run_app
 
     return run_app(programme, notes_dir=args.notes, clock_start=args.clock, speed=args.speed)
+
+
+def load_run(folder: Path, programme_name: str | None) -> tuple[Programme, Notes]:
+    """A notes folder and its programme: `programme_name`, else the bundled one the notes name."""
+    from facilitator.store import load_notes
+
+    notes = load_notes(folder)  # StoreError, one problem per line, for a missing or corrupt folder
+    if programme_name is not None:
+        programme = resolve_programme(programme_name)
+    else:
+        found = bundled.find(notes.programme_id) if notes.programme_id else None
+        if found is None:
+            message = (
+                f"the notes are for programme '{notes.programme_id}', which is not a bundled one: "
+                "give its file with --programme FILE"
+            )
+            raise CliError([Problem(str(folder), "", message)])
+        programme = load_programme(found)
+    if notes.programme_id and programme.id != notes.programme_id:
+        message = f"the notes are for programme '{notes.programme_id}', not '{programme.id}'"
+        raise CliError([Problem(str(folder), "", message)])
+    return programme, notes
+
+
+def cmd_export(args: argparse.Namespace, summary: bool) -> int:
+    """`export` (the notes) and `summary` (the co-chairs' summary) in one format."""
+    from facilitator.exporters import FORMATS, export, export_summary
+
+    fmt = FORMATS[args.format]
+    output: Path | None = args.output
+    if output is None and fmt.binary:
+        raise CliError([Problem(f"--format {fmt.name}", "", "writes a file: give one with -o FILE")])
+    if output is not None:
+        _check_output(output, args.force)
+    programme, notes = load_run(args.notes, args.programme)
+    if output is None and summary and fmt.name == "text":
+        from facilitator.exporters.text import renderable
+        from facilitator.summary import summarize
+
+        _console().print(renderable(summarize(programme, notes)))
+        return EXIT_OK
+    data = (export_summary if summary else export)(programme, notes, fmt.name)
+    if output is None:
+        assert isinstance(data, str)
+        sys.stdout.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    _write_output(output, data if isinstance(data, bytes) else data.encode("utf-8", "replace"))
+    what = "summary" if summary else f"{notes.answer_count()} answers"
+    _console(soft_wrap=True).print(f"wrote {output} ({fmt.description}, {what})")
+    return EXIT_OK
+
+
+def _check_output(output: Path, force: bool) -> None:
+    if output.is_dir():
+        raise CliError([Problem(str(output), "", "is a folder: give a file name with -o")])
+    if (output.exists() or output.is_symlink()) and not force:
+        raise CliError([Problem(str(output), "", "already exists: use --force to overwrite it")])
+
+
+def _write_output(output: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `output`, then rename it over: never a half-written file."""
+    tmp = output.with_name(f".{output.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise CliError([Problem(str(output), "", f"cannot be written: {exc.strerror or exc}")]) from None
 
 
 def _dates(programme: Programme) -> str:

@@ -62,6 +62,19 @@ class MeetingCommands(Provider):
             score = word_score(title, words)
             if score > 0:
                 yield Hit(score, highlight(title, words), callback, help=text)
+        # Answers anywhere in the day: find what a delegation said and jump to it.
+        from facilitator.themes import search_day
+        from facilitator.tui.screens.run import RunScreen
+
+        screen = self.screen
+        if not isinstance(screen, RunScreen):
+            return
+        meeting = self.app.meeting
+        for session_id, prompt_id, answer in search_day(meeting.notes, meeting.programme, query, limit=40):
+            session = meeting.programme.session(session_id)
+            title = f"Answer · {answer.group}: {' '.join(answer.text.split())[:100]}"
+            jump = partial(screen.jump_to_answer, session_id, prompt_id, answer.id)
+            yield Hit(0.5, highlight(title, words), jump, help=session.title if session else session_id)
 
 
 def word_score(title: str, words: list[str]) -> float:

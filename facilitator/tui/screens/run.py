@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
-from facilitator.notes import Answer, NotesError, groups_in
+from facilitator.notes import Answer, NotesError
+from facilitator.tui.board_rows import group_rows, theme_rows
+from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.item_panel import ItemPanel
@@ -46,12 +48,25 @@ class CommandArea(Vertical):
                 show=False),
         Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt",
                 show=False),
+        *THEME_BINDINGS,
         Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
         Binding("q", "app.quit", "Quit", id="quit_key", show=False),
     ]
 
 
-class RunScreen(Screen):
+class FilterBox(Input):
+    """The filter above the board: narrows it as you type; Esc clears it."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", tooltip="Clear the filter and go back to the board")]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.display = False
+        self.screen.set_filter("")
+        self.screen.board.focus()
+
+
+class RunScreen(ThemeActions, Screen):
     """Where the meeting is run from."""
 
     BINDINGS = [
@@ -66,6 +81,7 @@ class RunScreen(Screen):
             yield Timeline(id="timeline")
             with CommandArea(id="work"):
                 yield ItemPanel(id="item")
+                yield FilterBox(placeholder="Filter: text, group or theme — Enter keeps it, Esc clears it", id="filter")
                 yield AnswerBoard(id="answers")
         yield CaptureBar(lambda: self.meeting.groups(), id="capture")
         yield Footer(compact=True)
@@ -82,7 +98,12 @@ class RunScreen(Screen):
     def capture_bar(self) -> CaptureBar:
         return self.query_one(CaptureBar)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._init_theme_state()
+
     def on_mount(self) -> None:
+        self.query_one(FilterBox).display = False
         self.refresh_all()
         self.capture_bar.group_input.focus()
         self.set_interval(1.0, self.tick)
@@ -109,13 +130,23 @@ class RunScreen(Screen):
         self.query_one(ItemPanel).show(meeting.session, meeting.prompt, counts, compact=compact)
 
     def refresh_board(self, select: str | None = None) -> None:
-        """Rebuild the board for the current prompt (after a move, edit, undo…)."""
-        rows: list[Row] = []
-        for group, items in groups_in(self.meeting.answers_here()).items():
-            rows.append(Row(heading=group, count=len(items)))
-            rows.extend(Row(answer=a) for a in items)
+        """Rebuild the board in its current view (after a move, edit, undo, filter…)."""
+        meeting = self.meeting
+        if self.view == "theme":
+            rows = theme_rows(meeting.item, meeting.session, self.filter_text, self.marked, self.by_votes)
+        else:
+            rows = group_rows(meeting.item, meeting.prompt_id, self.filter_text, self.marked, self.by_votes)
         self.board.set_rows(rows, select=select)
         self._label_board()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.board.focus()
 
     def _show_captured(self, answer: Answer) -> None:
         """Put one new answer on the board without rebuilding it.
@@ -123,6 +154,10 @@ class RunScreen(Screen):
         A capture is the hot path: with thousands of answers on a prompt,
         rebuilding every row per Enter is what made typing lag.
         """
+        if self.view != "group" or self.filter_text or self.by_votes:
+            self.refresh_board(select=answer.id)  # the new answer's place depends on the view
+            self._show_item()
+            return
         board = self.board
         rows = board.rows
         heading = next((i for i, row in enumerate(rows) if row.answer is None and row.heading == answer.group), -1)
@@ -140,7 +175,9 @@ class RunScreen(Screen):
     def _label_board(self) -> None:
         meeting, board = self.meeting, self.board
         prompt = meeting.prompt
-        if prompt:
+        if self.view == "theme":
+            board.border_title = f"Themes · {meeting.session.title}"
+        elif prompt:
             number = meeting.session.prompts.index(prompt) + 1
             board.border_title = f"Answers to {number}. {prompt.text}"
         else:
@@ -150,7 +187,10 @@ class RunScreen(Screen):
             return
         answers = board.answer_count
         groups = len(board.rows) - answers
-        board.border_subtitle = f"{plural(answers, 'answer')} · {plural(groups, 'group')} · {self.app.notes_label}"
+        shown = f"{plural(answers, 'answer')} · {plural(groups, 'theme' if self.view == 'theme' else 'group')}"
+        if self.filter_text:
+            shown += f" · filter “{self.filter_text}”"
+        board.border_subtitle = f"{shown} · {self.app.notes_label}"
 
     def tick(self) -> None:
         """Once a second: clock, countdown, delay, timeline."""
@@ -227,6 +267,15 @@ class RunScreen(Screen):
 
     def action_go_to(self, session_id: str, prompt_id: str = "") -> None:
         self.change(self.meeting.go_to, session_id, prompt_id or None)
+
+    def jump_to_answer(self, session_id: str, prompt_id: str, answer_id: str) -> None:
+        """Show an answer found by the palette's search: its item, prompt, selected."""
+        if self.change(self.meeting.go_to, session_id, prompt_id or None):
+            if self.view == "theme" or self.filter_text:
+                self.view, self.filter_text = "group", ""
+                self.query_one(FilterBox).action_clear()
+            self.refresh_board(select=answer_id)
+            self.board.focus()
 
     def action_start_item(self) -> None:
         if self.change(self.meeting.start_item):

@@ -35,7 +35,8 @@ class Row:
     heading: str = ""
     answer: Answer | None = None
     count: int = 0  # answers under a heading
-    note: str = ""  # shown dimmed after an answer (e.g. its theme)
+    note: str = ""  # shown dimmed after the text (an answer's theme, a theme's groups)
+    marked: bool = False  # picked (space) to be gathered into a theme
 
     @property
     def key(self) -> str:
@@ -197,8 +198,11 @@ class AnswerBoard(ScrollView, can_focus=True):
         indent = 0
         if row.answer is None:
             text = Text(row.heading, style=self.get_component_rich_style("answer-board--heading"), end="")
+            note = self.get_component_rich_style("answer-board--note")
             if row.count:
-                text.append(f"  {row.count}", style=self.get_component_rich_style("answer-board--note"))
+                text.append(f"  {row.count}", style=note)
+            if row.note:
+                text.append(f"  {row.note}", style=note)
         else:
             answer = row.answer
             indent = 4
@@ -222,7 +226,8 @@ class AnswerBoard(ScrollView, can_focus=True):
         lines = console.render_lines(text, options, style=base, pad=True, new_lines=False)
         if indent:
             # Hanging indent: continuation lines start under the text, not the bullet.
-            lines = [[Segment("  • " if n == 0 else "    ", base), *line] for n, line in enumerate(lines)]
+            bullet = "  ☑ " if row.marked else "  • "
+            lines = [[Segment(bullet if n == 0 else "    ", base), *line] for n, line in enumerate(lines)]
         return [Strip(line).crop_extend(0, width, base) for line in lines] or [Strip.blank(width, base)]
 
     def render_line(self, y: int) -> Strip:

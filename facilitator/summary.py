@@ -1,0 +1,377 @@
+"""Every figure of the co-chairs' summary and of the exports, from one place (pure).
+
+`summarize(programme, notes)` turns a run's notes into a frozen `Summary`:
+
+- **items**, in agenda order, each with its planned times (`schedule.plan`) and
+  actual times (``run.timings``), its presenters, each prompt's answers grouped
+  by group and by theme, its starred answers and, for an exercise, the table of
+  groups x categories with totals. Items the notes hold but the programme does
+  not know (a renamed item) come last, marked ``in_programme=False``;
+- answers to a prompt the programme does not know come after the known prompts,
+  marked ``in_programme=False``: nothing a group said is ever dropped;
+- **participation**: every group that spoke, how often, on which items; and the
+  programme's groups that did not contribute (compared ignoring case);
+- **time**: per item the planned and actual length and the delay; the day's
+  total delay (see `Summary.total_delay_minutes`).
+
+The TUI review screen, `facilitator summary` and every exporter read these
+figures, so they always agree. Nothing here reads a clock or a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from facilitator.notes import Answer, ItemNotes, Notes, Theme
+from facilitator.programme import Person, Programme, Session
+from facilitator.schedule import plan
+
+UNCLASSIFIED = "Not yet classified"  # the exercise column of answers with category ""
+
+
+def minutes(delta: dt.timedelta) -> int:
+    """Whole minutes, half a minute rounding away from zero (as `schedule` rounds)."""
+    value = delta.total_seconds() / 60
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+@dataclass(frozen=True)
+class GroupAnswers:
+    """One group's answers (to a prompt, a theme or an item), in capture order."""
+
+    group: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """A theme as seen from a prompt (or a whole item): its votes and its answers there."""
+
+    id: str
+    name: str
+    votes: int
+    answers: tuple[Answer, ...]
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups whose answers are in the theme, in first-answer order."""
+        return tuple(g.group for g in by_group(self.answers))
+
+    @property
+    def by_group(self) -> tuple[GroupAnswers, ...]:
+        return by_group(self.answers)
+
+
+@dataclass(frozen=True)
+class PromptSummary:
+    """One prompt of an item and every answer given to it."""
+
+    id: str
+    number: int  # 1-based position among the item's prompts; 0 when not in the programme
+    text: str
+    in_programme: bool
+    answers: tuple[Answer, ...]
+    by_group: tuple[GroupAnswers, ...]
+    themes: tuple[ThemeSummary, ...]  # the item's themes holding answers to this prompt, most votes first
+    unthemed: tuple[GroupAnswers, ...]  # answers in no theme, by group
+
+    @property
+    def label(self) -> str:
+        """How the prompt is shown: its text, or what it is when it has none."""
+        if self.in_programme and self.text:
+            return self.text
+        if not self.id:
+            return "Answers"
+        return f"Prompt “{self.id}” (not in the programme)"
+
+
+@dataclass(frozen=True)
+class CategoryTable:
+    """An exercise's answers counted by group (rows) and category (columns)."""
+
+    categories: tuple[str, ...]
+    groups: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]  # counts[row][column]
+
+    @property
+    def row_totals(self) -> tuple[int, ...]:
+        return tuple(sum(row) for row in self.counts)
+
+    @property
+    def column_totals(self) -> tuple[int, ...]:
+        return tuple(sum(row[c] for row in self.counts) for c in range(len(self.categories)))
+
+    @property
+    def total(self) -> int:
+        return sum(self.row_totals)
+
+    def count(self, group: str, category: str) -> int:
+        """Answers of `group` classified in `category` (0 for either unknown)."""
+        if group not in self.groups or category not in self.categories:
+            return 0
+        return self.counts[self.groups.index(group)][self.categories.index(category)]
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One agenda item: times, presenters, prompts and answers, exercise table."""
+
+    id: str
+    number: int  # 1-based position in the agenda; 0 for an item not in the programme
+    title: str
+    kind: str
+    in_programme: bool
+    date: dt.date | None
+    presenters: tuple[Person, ...]
+    location: str
+    references: tuple[str, ...]
+    planned_start: dt.datetime | None
+    planned_end: dt.datetime | None
+    actual_start: dt.datetime | None
+    actual_end: dt.datetime | None
+    prompts: tuple[PromptSummary, ...]  # only prompts with answers
+    themes: tuple[ThemeSummary, ...]  # every theme of the item, most votes first
+    starred: tuple[Answer, ...]
+    by_group: tuple[GroupAnswers, ...]  # every answer of the item, by group
+    exercise: CategoryTable | None  # only for an item of kind exercise that has answers
+
+    @property
+    def answer_count(self) -> int:
+        return sum(len(p.answers) for p in self.prompts)
+
+    @property
+    def planned_minutes(self) -> int | None:
+        if self.planned_start is None or self.planned_end is None:
+            return None
+        return minutes(self.planned_end - self.planned_start)
+
+    @property
+    def actual_minutes(self) -> int | None:
+        if self.actual_start is None or self.actual_end is None:
+            return None
+        return minutes(self.actual_end - self.actual_start)
+
+    @property
+    def start_delay_minutes(self) -> int | None:
+        """How late (+) or early (-) the item started against the plan."""
+        if self.actual_start is None or self.planned_start is None:
+            return None
+        return minutes(self.actual_start - self.planned_start)
+
+    @property
+    def end_delay_minutes(self) -> int | None:
+        """How late (+) or early (-) the item ended against the plan."""
+        if self.actual_end is None or self.planned_end is None:
+            return None
+        return minutes(self.actual_end - self.planned_end)
+
+
+@dataclass(frozen=True)
+class GroupParticipation:
+    """One group that spoke: how often, and on which items (agenda order)."""
+
+    group: str
+    contributions: int
+    items: tuple[tuple[str, int], ...]  # (item id, answers) for each item it spoke on
+    expected: bool  # one of the programme's groups
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A starred answer, with where it was said."""
+
+    item_id: str
+    item_title: str
+    prompt: str  # the prompt's label
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the co-chairs' summary and the exports show."""
+
+    programme: Programme
+    items: tuple[ItemSummary, ...]
+    participation: tuple[GroupParticipation, ...]  # most contributions first
+    silent_groups: tuple[str, ...]  # the programme's groups with no answer, programme order
+    key_points: tuple[KeyPoint, ...]  # starred answers, agenda order
+    current_item: str
+    current_prompt: str
+
+    @property
+    def answer_count(self) -> int:
+        return sum(item.answer_count for item in self.items)
+
+    @property
+    def total_delay_minutes(self) -> int | None:
+        """How late (+) or early (-) the day ran where it last stood.
+
+        The end delay of the last item (agenda order) with a recorded end;
+        failing that, the start delay of the last started item; None when no
+        time was recorded.
+        """
+        ended = [i.end_delay_minutes for i in self.items if i.end_delay_minutes is not None]
+        if ended:
+            return ended[-1]
+        started = [i.start_delay_minutes for i in self.items if i.start_delay_minutes is not None]
+        return started[-1] if started else None
+
+    def item(self, item_id: str) -> ItemSummary | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+# ----------------------------------------------------------------- building
+
+
+def by_group(answers: Iterable[Answer]) -> tuple[GroupAnswers, ...]:
+    """Answers grouped by group, groups in first-answer order, answers in order."""
+    grouped: dict[str, list[Answer]] = {}
+    for answer in answers:
+        grouped.setdefault(answer.group, []).append(answer)
+    return tuple(GroupAnswers(g, tuple(a)) for g, a in grouped.items())
+
+
+def _ranked(themes: Iterable[ThemeSummary]) -> tuple[ThemeSummary, ...]:
+    """Most votes first, then most answers, then the order they were made in."""
+    indexed = list(enumerate(themes))
+    indexed.sort(key=lambda entry: (-entry[1].votes, -len(entry[1].answers), entry[0]))
+    return tuple(t for _, t in indexed)
+
+
+def _theme_summaries(
+    themes: tuple[Theme, ...], answers: Iterable[Answer], of: dict[str, Theme]
+) -> tuple[ThemeSummary, ...]:
+    held: dict[str, list[Answer]] = {}
+    for answer in answers:
+        theme = of.get(answer.id)
+        if theme is not None:
+            held.setdefault(theme.id, []).append(answer)
+    return _ranked(ThemeSummary(t.id, t.name, t.votes, tuple(held[t.id])) for t in themes if t.id in held)
+
+
+def _prompts(session: Session | None, item: ItemNotes, of: dict[str, Theme]) -> tuple[PromptSummary, ...]:
+    answers_by_prompt: dict[str, list[Answer]] = {}
+    for answer in item.answers:
+        answers_by_prompt.setdefault(answer.prompt_id, []).append(answer)
+    known = {p.id: (n, p.text) for n, p in enumerate(session.prompts, 1)} if session else {}
+    order = [p.id for p in session.prompts] if session else []
+    if "" in answers_by_prompt and session is not None and not session.prompts:
+        known[""] = (0, "")  # an item without prompts: its answers have prompt id ""
+    order += list(answers_by_prompt)  # then prompts the programme does not know, in first-answer order
+    out = []
+    for prompt_id in dict.fromkeys(order):
+        answers = tuple(answers_by_prompt.get(prompt_id, ()))
+        if not answers:
+            continue
+        number, text = known.get(prompt_id, (0, ""))
+        unthemed = tuple(a for a in answers if a.id not in of)
+        out.append(
+            PromptSummary(
+                id=prompt_id,
+                number=number,
+                text=text,
+                in_programme=prompt_id in known,
+                answers=answers,
+                by_group=by_group(answers),
+                themes=_theme_summaries(item.themes, answers, of),
+                unthemed=by_group(unthemed),
+            )
+        )
+    return tuple(out)
+
+
+def _category_table(session: Session | None, answers: tuple[Answer, ...]) -> CategoryTable | None:
+    if session is None or session.exercise is None or not answers:
+        return None
+    categories = list(session.exercise.categories)
+    extra = [a.category for a in answers if a.category and a.category not in categories]
+    categories += list(dict.fromkeys(extra))  # classified under a category the programme no longer has
+    if any(not a.category for a in answers):
+        categories.append(UNCLASSIFIED)
+    groups = by_group(answers)
+    column = {c: i for i, c in enumerate(categories)}
+    counts = []
+    for group in groups:
+        row = [0] * len(categories)
+        for answer in group.answers:
+            row[column[answer.category or UNCLASSIFIED]] += 1
+        counts.append(tuple(row))
+    return CategoryTable(tuple(categories), tuple(g.group for g in groups), tuple(counts))
+
+
+def _item(number: int, item_id: str, session: Session | None, item: ItemNotes, planned: tuple, timing) -> ItemSummary:
+    of = {answer_id: theme for theme in item.themes for answer_id in theme.answer_ids}
+    prompts = _prompts(session, item, of)
+    answers = tuple(a for p in prompts for a in p.answers)
+    return ItemSummary(
+        id=item_id,
+        number=number,
+        title=session.title if session else item_id,
+        kind=session.kind if session else "",
+        in_programme=session is not None,
+        date=session.date if session else None,
+        presenters=session.presenters if session else (),
+        location=session.location if session else "",
+        references=session.references if session else (),
+        planned_start=planned[0],
+        planned_end=planned[1],
+        actual_start=timing.started_at,
+        actual_end=timing.ended_at,
+        prompts=prompts,
+        themes=_theme_summaries(item.themes, item.answers, of),
+        starred=tuple(a for a in answers if a.starred),
+        by_group=by_group(answers),
+        exercise=_category_table(session, answers),
+    )
+
+
+def summarize(programme: Programme, notes: Notes) -> Summary:
+    """The summary of a run: see the module docstring for what it holds."""
+    slots = {slot.session_id: slot for slot in plan(programme)}
+    items: list[ItemSummary] = []
+    for number, session in enumerate(programme.sessions, 1):
+        slot = slots[session.id]
+        items.append(
+            _item(
+                number,
+                session.id,
+                session,
+                notes.item(session.id),
+                (slot.planned_start, slot.planned_end),
+                notes.run.timing(session.id),
+            )
+        )
+    for item_id, item in notes.items.items():
+        if programme.session(item_id) is None and item.answers:
+            items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id)))
+
+    spoke: dict[str, dict[str, int]] = {}
+    for item in items:
+        for group in item.by_group:
+            spoke.setdefault(group.group, {})[item.id] = len(group.answers)
+    expected = {g.casefold() for g in programme.groups}
+    heard = {g.casefold() for g in spoke}
+    participation = [
+        GroupParticipation(group, sum(per_item.values()), tuple(per_item.items()), group.casefold() in expected)
+        for group, per_item in spoke.items()
+    ]
+    participation.sort(key=lambda p: -p.contributions)  # stable: ties keep first-spoke order
+    key_points = tuple(
+        KeyPoint(item.id, item.title, prompt.label, answer)
+        for item in items
+        for prompt in item.prompts
+        for answer in prompt.answers
+        if answer.starred
+    )
+    return Summary(
+        programme=programme,
+        items=tuple(items),
+        participation=tuple(participation),
+        silent_groups=tuple(g for g in programme.groups if g.casefold() not in heard),
+        key_points=key_points,
+        current_item=notes.run.session_id,
+        current_prompt=notes.run.prompt_id,
+    )

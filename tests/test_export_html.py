@@ -1,0 +1,120 @@
+"""HTML export, read back with html.parser: every answer once in its item, prompt and group;
+no captured text becomes markup; one self-contained file."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from test_export_fixture import ANSWERS, SCRIPT, build
+
+from facilitator.exporters import export, export_summary
+
+
+class Reader(HTMLParser):
+    """Collects each answer's text with the item, prompt and group it sits in, and every tag seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.tags: list[str] = []
+        self.answers: dict[str, list[tuple[str, str, str, str]]] = {}
+        self.text: list[str] = []
+        self.in_text: str | None = None
+
+    def context(self, key: str) -> str:
+        return next((attrs[key] for _, attrs in reversed(self.stack) if key in attrs), "")
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append(tag)
+        if tag not in ("meta", "br"):
+            self.stack.append((tag, attributes))
+        if attributes.get("class") == "answer-text":
+            self.in_text, self.text = self.context("data-answer"), []
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, attributes = self.stack.pop()
+            if attributes.get("class") == "answer-text" and self.in_text is not None:
+                where = (self.context("data-item"), self.context("data-prompt"), self.context("data-group"))
+                self.answers.setdefault(self.in_text, []).append((*where, "".join(self.text)))
+                self.in_text = None
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self.in_text is not None:
+            self.text.append(data)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> str:
+    programme, notes, _ = build(tmp_path)
+    return export(programme, notes, "html")
+
+
+def read(page: str) -> Reader:
+    reader = Reader()
+    reader.feed(page)
+    reader.close()
+    return reader
+
+
+def test_every_answer_once_in_its_place_verbatim(page: str) -> None:
+    reader = read(page)
+    assert set(reader.answers) == set(ANSWERS)
+    for answer_id, (item, prompt, group, text, *_) in ANSWERS.items():
+        assert reader.answers[answer_id] == [(item, prompt, group, text)], answer_id
+
+
+def test_no_captured_text_becomes_markup(page: str) -> None:
+    reader = read(page)
+    assert "script" not in reader.tags and "i" not in reader.tags
+    assert "<script" not in page.lower()
+    assert escape_count(page, SCRIPT) == 1
+    assert "&lt;i&gt;Funding&lt;/i&gt;" in page
+    assert 'data-group="Group &quot;A&quot; | B"' in page
+
+
+def escape_count(page: str, text: str) -> int:
+    from html import escape
+
+    return page.count(escape(text))
+
+
+def test_self_contained_printable_and_charted(page: str) -> None:
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in page
+    assert not re.search(r"""(src|href)\s*=|url\(|@import""", page)
+    assert "@page { size: A4" in page and "@media print" in page
+    assert page.count('class="chart"') >= 2  # answers per group, answers per theme
+    assert 'aria-label="answers per group"' in page and 'aria-label="answers per theme"' in page
+    reader = read(page)
+    assert {"h1", "h2", "h3", "table"} <= set(reader.tags)
+
+
+def test_header_carries_programme_facts(page: str) -> None:
+    assert "<h1>Export demo: victims &amp; survivors</h1>" in page
+    assert "Wednesday 22 May 2030" in page and "Salle B, Geneva" in page
+    assert "Algeria (Co-Chair); Croatia (Co-Chair)" in page
+    assert "09:15–12:00 (165 min)" in page and "09:20–12:10 (170 min, ended +10 min)" in page
+    assert "Scene-setting presentation: ICBL" in page
+
+
+def test_exercise_table(page: str) -> None:
+    table = page.split('<table class="exercise">')[1].split("</table>")[0]
+    assert table.count("<tr") == 1 + 4 + 1  # head, four groups, totals
+    assert '<tr class="total"><td>Total</td><td class="n">3</td><td class="n">1</td>' in table
+
+
+def test_summary_page(tmp_path: Path) -> None:
+    programme, notes, _ = build(tmp_path)
+    summary = export_summary(programme, notes, "html")
+    reader = read(summary)
+    assert "script" not in reader.tags
+    assert set(reader.answers) == {"a-01", "a-06"}  # the key points
+    assert "Did not contribute:</b> Yemen" in summary
+    assert "the day ran +5 min" in summary

@@ -1,0 +1,147 @@
+"""The co-chairs' figures, checked against counts made by hand from the fixture.
+
+Fixture (tests/test_export_fixture.py), counted by hand:
+
+- 17 answers: coordination 10 (challenges 5, improve 4, a renamed prompt 1),
+  exercise 6, an item the programme does not know ("side-event") 1.
+- Contributions: Cambodia 5 (coordination 3, exercise 2), Chad 5 (coordination
+  2, exercise 2, side-event 1), Peru 3 (coordination 2, exercise 1), Colombia 2,
+  Group "A" | B 1, UNDP 1. Yemen, in the programme's groups, said nothing.
+- Times: opening planned 09:00-09:15, actual 09:00-09:20 (+5 at the end);
+  coordination 09:15-12:00 (165 min) vs 09:20-12:10 (170 min, +5 start, +10
+  end); lunch 12:00-13:00 vs 12:10-13:05 (+5 end); exercise started 13:05 (+5).
+  Total delay: the last ended item, lunch, ended 5 minutes late.
+- Themes in coordination: "<i>Funding</i>" 7 votes (a-08, improve),
+  "Leadership & focal points" 5 votes (a-01, a-03 on challenges; a-06 on improve).
+- Exercise: Cambodia Output 1 Outcome 1; Chad Output 1 Impact 1; Peru not yet
+  classified 1; UNDP Output 1. Column totals 3 / 1 / 1 / 1, total 6.
+- Starred: a-01 (challenges), a-06 (improve).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_export_fixture import PIPE_GROUP, build
+
+from facilitator.summary import UNCLASSIFIED, Summary, summarize
+
+
+@pytest.fixture
+def summary(tmp_path: Path) -> Summary:
+    programme, notes, _ = build(tmp_path)
+    return summarize(programme, notes)
+
+
+def ids(answers) -> list[str]:
+    return [a.id for a in answers]
+
+
+def test_every_answer_is_counted_once(summary: Summary) -> None:
+    assert summary.answer_count == 17
+    seen = [a.id for item in summary.items for p in item.prompts for a in p.answers]
+    assert len(seen) == len(set(seen)) == 17
+    assert [i.id for i in summary.items] == ["opening", "coordination", "lunch", "exercise", "end", "side-event"]
+    assert [i.answer_count for i in summary.items] == [0, 10, 0, 6, 0, 1]
+
+
+def test_participation(summary: Summary) -> None:
+    table = [(p.group, p.contributions, dict(p.items), p.expected) for p in summary.participation]
+    assert table == [
+        ("Cambodia", 5, {"coordination": 3, "exercise": 2}, True),
+        ("Chad", 5, {"coordination": 2, "exercise": 2, "side-event": 1}, True),
+        ("Peru", 3, {"coordination": 2, "exercise": 1}, True),
+        ("Colombia", 2, {"coordination": 2}, True),
+        (PIPE_GROUP, 1, {"coordination": 1}, False),
+        ("UNDP", 1, {"exercise": 1}, False),
+    ]
+    assert summary.silent_groups == ("Yemen",)
+
+
+def test_time_planned_against_actual(summary: Summary) -> None:
+    opening, coordination, lunch, exercise, end, side = summary.items
+    assert (opening.planned_minutes, opening.actual_minutes, opening.end_delay_minutes) == (15, 20, 5)
+    assert (coordination.planned_minutes, coordination.actual_minutes) == (165, 170)
+    assert (coordination.start_delay_minutes, coordination.end_delay_minutes) == (5, 10)
+    assert (lunch.planned_minutes, lunch.actual_minutes, lunch.end_delay_minutes) == (60, 55, 5)
+    assert (exercise.start_delay_minutes, exercise.actual_minutes, exercise.end_delay_minutes) == (5, None, None)
+    assert end.planned_minutes == 0 and end.actual_start is None
+    assert side.planned_start is None and not side.in_programme and side.title == "side-event"
+    assert summary.total_delay_minutes == 5
+
+
+def test_prompts_keep_programme_order_and_the_unknown_prompt(summary: Summary) -> None:
+    coordination = summary.item("coordination")
+    assert [(p.id, p.number, p.in_programme) for p in coordination.prompts] == [
+        ("challenges", 1, True),
+        ("improve", 2, True),
+        ("old-prompt", 0, False),
+    ]
+    challenges, improve, old = coordination.prompts
+    assert [(g.group, ids(g.answers)) for g in challenges.by_group] == [
+        ("Cambodia", ["a-01", "a-02"]),
+        ("Chad", ["a-03", "a-05"]),
+        (PIPE_GROUP, ["a-04"]),
+    ]
+    assert "not in the programme" in old.label and ids(old.answers) == ["a-16"]
+    assert summary.item("side-event").prompts[0].label == "Answers"
+
+
+def test_themes_ranked_by_votes_with_their_groups(summary: Summary) -> None:
+    coordination = summary.item("coordination")
+    assert [(t.name, t.votes, ids(t.answers)) for t in coordination.themes] == [
+        ("<i>Funding</i>", 7, ["a-08"]),
+        ("Leadership & focal points", 5, ["a-01", "a-03", "a-06"]),
+    ]
+    assert coordination.themes[1].groups == ("Cambodia", "Chad", "Colombia")
+    challenges, improve, _ = coordination.prompts
+    assert [(t.name, ids(t.answers)) for t in challenges.themes] == [("Leadership & focal points", ["a-01", "a-03"])]
+    assert [t.name for t in improve.themes] == ["<i>Funding</i>", "Leadership & focal points"]
+    assert [(g.group, ids(g.answers)) for g in challenges.unthemed] == [
+        ("Cambodia", ["a-02"]),
+        ("Chad", ["a-05"]),
+        (PIPE_GROUP, ["a-04"]),
+    ]
+
+
+def test_starred_key_points(summary: Summary) -> None:
+    assert [(k.item_id, k.prompt, k.answer.id) for k in summary.key_points] == [
+        ("coordination", "What are the main challenges?", "a-01"),
+        ("coordination", "How can coordination be improved?", "a-06"),
+    ]
+    assert ids(summary.item("coordination").starred) == ["a-01", "a-06"]
+
+
+def test_exercise_table_with_totals(summary: Summary) -> None:
+    table = summary.item("exercise").exercise
+    assert table.categories == ("Output", "Outcome", "Impact", UNCLASSIFIED)
+    assert table.groups == ("Cambodia", "Chad", "Peru", "UNDP")
+    assert table.counts == ((1, 1, 0, 0), (1, 0, 1, 0), (0, 0, 0, 1), (1, 0, 0, 0))
+    assert table.row_totals == (2, 2, 1, 1)
+    assert table.column_totals == (3, 1, 1, 1)
+    assert table.total == 6
+    assert table.count("Chad", "Impact") == 1 and table.count("Yemen", "Output") == 0
+    assert summary.item("coordination").exercise is None
+
+
+def test_a_category_the_programme_no_longer_has_gets_its_own_column(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    programme, notes, _ = build(tmp_path)
+    item = notes.item("exercise")
+    answers = tuple(replace(a, category="Process") if a.id == "a-15" else a for a in item.answers)
+    table = summarize(programme, notes.with_item(replace(item, answers=answers))).item("exercise").exercise
+    assert table.categories == ("Output", "Outcome", "Impact", "Process", UNCLASSIFIED)
+    assert table.count("UNDP", "Process") == 1 and table.total == 6
+
+
+def test_an_empty_run(tmp_path: Path) -> None:
+    from facilitator.notes import empty_notes
+
+    programme, _, _ = build(tmp_path)
+    summary = summarize(programme, empty_notes(programme.id))
+    assert summary.answer_count == 0 and summary.participation == () and summary.key_points == ()
+    assert summary.silent_groups == programme.groups
+    assert summary.total_delay_minutes is None
+    assert all(item.exercise is None and item.prompts == () for item in summary.items)
