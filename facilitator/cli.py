@@ -9,9 +9,7 @@ Textual.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from rich.text import Text
 
 from facilitator import bundled
 from facilitator.exporters import NOTES_FORMATS, SUMMARY_FORMATS
+from facilitator.exporters.files import write_file
 from facilitator.notes import Notes
 from facilitator.problems import Problem
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
@@ -341,15 +340,9 @@ def _check_output(output: Path, force: bool) -> None:
 
 
 def _write_output(output: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `output`, then rename it over: never a half-written file."""
-    tmp = output.with_name(f".{output.name}.{os.urandom(4).hex()}.tmp")
     try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-        os.replace(tmp, output)
+        write_file(output, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise CliError([Problem(str(output), "", f"cannot be written: {exc.strerror or exc}")]) from None
 
 

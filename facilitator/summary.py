@@ -334,16 +334,16 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
     items: list[ItemSummary] = []
     for number, session in enumerate(programme.sessions, 1):
         slot = slots[session.id]
-        items.append(
-            _item(
-                number,
-                session.id,
-                session,
-                notes.item(session.id),
-                (slot.planned_start, slot.planned_end),
-                notes.run.timing(session.id),
+        timing = notes.run.timing(session.id)
+        planned = (slot.planned_start, slot.planned_end)
+        if timing.started_at is not None and timing.started_at.date() != slot.planned_start.date():
+            # Rehearsed or re-run on another day than the programme's: compare times
+            # of day, as the run screen does, by putting the plan on the day it ran.
+            shift = dt.datetime.combine(timing.started_at.date(), dt.time()) - dt.datetime.combine(
+                slot.planned_start.date(), dt.time()
             )
-        )
+            planned = (slot.planned_start + shift, slot.planned_end + shift)
+        items.append(_item(number, session.id, session, notes.item(session.id), planned, timing))
     for item_id, item in notes.items.items():
         if programme.session(item_id) is None and item.answers:
             items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id)))

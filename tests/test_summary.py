@@ -145,3 +145,25 @@ def test_an_empty_run(tmp_path: Path) -> None:
     assert summary.silent_groups == programme.groups
     assert summary.total_delay_minutes is None
     assert all(item.exercise is None and item.prompts == () for item in summary.items)
+
+
+def test_a_rehearsal_on_another_day_is_compared_by_time_of_day():
+    """The 2012 programme run on 29 November 2026: delays are minutes, not years."""
+    import datetime as dt
+
+    from facilitator.bundled import default_programme
+    from facilitator.notes import Notes, RunState, Timing
+    from facilitator.programme import load_programme
+    from facilitator.summary import summarize
+
+    programme = load_programme(default_programme())
+    run = RunState(
+        programme.id,
+        "lunch",
+        "",
+        {"coordination": Timing(dt.datetime(2026, 11, 29, 10, 20), dt.datetime(2026, 11, 29, 13, 12))},
+    )
+    item = summarize(programme, Notes(run)).item("coordination")
+    assert item.start_delay_minutes == 5
+    assert item.end_delay_minutes == 12
+    assert item.planned_start == dt.datetime(2026, 11, 29, 10, 15)

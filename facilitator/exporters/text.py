@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from facilitator.exporters import _common as c
-from facilitator.summary import CategoryTable, Summary
+from facilitator.summary import CategoryTable, ItemSummary, Summary
 
 BAR_WIDTH = 24
 
@@ -60,8 +60,8 @@ def renderable(summary: Summary) -> Group:
     return Group(*renderables(summary))
 
 
-def renderables(summary: Summary) -> list:
-    """The summary as Rich renderables: heading, key points, participation, time, themes, exercises."""
+def overview_renderables(summary: Summary) -> list:
+    """The day at a glance: heading, key points, participation, time."""
     programme = summary.programme
     head = Text(programme.title, style="bold")
     facts = [c.dates(programme), programme.venue, "Chairs: " + "; ".join(c.chairs(programme))]
@@ -105,20 +105,31 @@ def renderables(summary: Summary) -> list:
             times.add_row(Text(c.item_heading(item)), Text(c.planned(item)), Text(c.actual(item)),
                           Text(c.delay(delay), style=style))  # fmt: skip
     out.append(times)
+    return out
 
+
+def renderables(summary: Summary) -> list:
+    """The summary as Rich renderables: the overview, then every item that has answers."""
+    out = overview_renderables(summary)
     for item in summary.items:
-        if not item.prompts:
-            continue
-        out.append(_section(c.item_heading(item)))
-        for prompt in item.prompts:
-            out.append(Text(" " + c.prompt_heading(prompt), style="bold"))
-            rows = [(f"{t.name} · {c.votes(t.votes)} · {', '.join(t.groups)}", len(t.answers)) for t in prompt.themes]
-            if rows:
-                out.append(Padding(Group(Text("themes (answers)", style="dim"), _chart(rows)), (0, 0, 0, 3)))
-            groups = [(g.group, len(g.answers)) for g in prompt.by_group]
-            out.append(Padding(Group(Text("groups (answers)", style="dim"), _chart(groups)), (0, 0, 0, 3)))
-        if item.exercise:
-            out.append(Padding(Group(Text("exercise results", style="dim"), _exercise(item.exercise)), (0, 0, 0, 3)))
+        out.extend(item_renderables(item))
+    return out
+
+
+def item_renderables(item: ItemSummary) -> list:
+    """One item's part of the summary: per prompt its themes and groups, then the exercise table."""
+    if not item.prompts:
+        return []
+    out: list = [_section(c.item_heading(item))]
+    for prompt in item.prompts:
+        out.append(Text(" " + c.prompt_heading(prompt), style="bold"))
+        rows = [(f"{t.name} · {c.votes(t.votes)} · {', '.join(t.groups)}", len(t.answers)) for t in prompt.themes]
+        if rows:
+            out.append(Padding(Group(Text("themes (answers)", style="dim"), _chart(rows)), (0, 0, 0, 3)))
+        groups = [(g.group, len(g.answers)) for g in prompt.by_group]
+        out.append(Padding(Group(Text("groups (answers)", style="dim"), _chart(groups)), (0, 0, 0, 3)))
+    if item.exercise:
+        out.append(Padding(Group(Text("exercise results", style="dim"), _exercise(item.exercise)), (0, 0, 0, 3)))
     return out
 
 

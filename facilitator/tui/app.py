@@ -128,6 +128,33 @@ class FacilitatorApp(App[None]):
             self.notify(f"NOT SAVED — {message.status.message}. Retrying; nothing is lost while the app is open.",
                         severity="error", timeout=6)
 
+    @property
+    def exports_folder(self) -> Path:
+        """Where exports made from the app go: `exports/` beside the notes folder."""
+        base = self.folder.path.parent if self.folder is not None else Path.cwd()
+        return base / "exports"
+
+    def export(self, fmt: str, summary: bool = False) -> None:
+        """Export the notes (or the co-chairs' summary) in a worker; a notice names the file."""
+        if self.loading:
+            self.notify("Reading the notes folder… export in a moment", severity="warning")
+            return
+        notes, now = self.meeting.notes, self.meeting.clock.now()
+        self.notify(f"Exporting the {'summary' if summary else 'notes'} ({fmt})…", timeout=2)
+        self.run_worker(lambda: self._export(fmt, summary, notes, now), thread=True, group="export")
+
+    def _export(self, fmt: str, summary: bool, notes, now) -> None:
+        from facilitator.exporters.files import export_to_folder
+
+        try:
+            path = export_to_folder(self.meeting.programme, notes, fmt, self.exports_folder, summary=summary, now=now)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Export NOT written: {self.exports_folder}: {exc.strerror or exc}",
+                                  severity="error", timeout=10)
+            return
+        self.last_export = path
+        self.call_from_thread(self.notify, f"Exported to {path}", title="Export", timeout=8)
+
     def action_help(self) -> None:
         from facilitator.tui.screens.help import HelpScreen
 

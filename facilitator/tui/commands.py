@@ -37,6 +37,16 @@ class MeetingCommands(Provider):
             (title, partial(screen.run_action, action), text) for title, action, text in ACTIONS
         ]
         out.append(("Help: all keys", self.app.action_help, "List every key"))
+        out.append(("Review: the co-chairs' summary of the day so far", screen.action_review, "read-only"))
+        from facilitator.exporters import FORMATS
+
+        for name, fmt in FORMATS.items():
+            if fmt.notes:
+                out.append((f"Export the notes as {fmt.description} (.{name})", partial(self.app.export, name),
+                            f"to {self.app.exports_folder}"))
+            if fmt.summary and name != "text":
+                out.append((f"Export the co-chairs' summary as {fmt.description} (.{name})",
+                            partial(self.app.export, name, True), f"to {self.app.exports_folder}"))
         meeting = self.app.meeting
         for session in meeting.programme.sessions:
             start = f"{session.start:%H:%M} " if session.start else ""

@@ -49,6 +49,8 @@ class CommandArea(Vertical):
         Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt",
                 show=False),
         *THEME_BINDINGS,
+        Binding("R", "screen.review", "Review", id="review",
+                tooltip="The co-chairs' review: the summary of the day so far, item by item"),
         Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
         Binding("q", "app.quit", "Quit", id="quit_key", show=False),
     ]
@@ -72,6 +74,7 @@ class RunScreen(ThemeActions, Screen):
     BINDINGS = [
         Binding("pagedown", "next_prompt", "Next prompt", show=False, id="next_prompt_any"),
         Binding("pageup", "previous_prompt", "Prev prompt", show=False, id="previous_prompt_any"),
+        Binding("f2", "review", "Review", id="review_any", tooltip="The co-chairs' review of the day so far"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -276,6 +279,11 @@ class RunScreen(ThemeActions, Screen):
                 self.query_one(FilterBox).action_clear()
             self.refresh_board(select=answer_id)
             self.board.focus()
+
+    def action_review(self) -> None:
+        from facilitator.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_start_item(self) -> None:
         if self.change(self.meeting.start_item):
