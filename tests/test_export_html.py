@@ -117,4 +117,4 @@ def test_summary_page(tmp_path: Path) -> None:
     assert "script" not in reader.tags
     assert set(reader.answers) == {"a-01", "a-06"}  # the key points
     assert "Did not contribute:</b> Yemen" in summary
-    assert "the day ran +5 min" in summary
+    assert "the day ran 5 min late" in summary

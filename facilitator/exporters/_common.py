@@ -30,6 +30,15 @@ def delay(minutes: int | None) -> str:
     return f"+{minutes} min" if minutes > 0 else f"−{-minutes} min"
 
 
+def day_ran(minutes: int | None) -> str:
+    """The end of the summary's first sentence: "; the day ran 12 min late." or "."."""
+    if minutes is None:
+        return "."
+    if minutes == 0:
+        return "; the day ran on time."
+    return f"; the day ran {abs(minutes)} min {'late' if minutes > 0 else 'early'}."
+
+
 def planned(item: ItemSummary) -> str:
     """ "09:15–12:00 (165 min)"."""
     text = span(item.planned_start, item.planned_end)

@@ -154,9 +154,8 @@ def render_notes(summary: Summary) -> bytes:
 def render_summary(summary: Summary) -> bytes:
     """The co-chairs' summary as a .docx file's bytes."""
     doc = _new(summary, "Summary: ")
-    lateness = c.delay(summary.total_delay_minutes)
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    doc.add_paragraph(line + (f"; the day ran {lateness}." if lateness else "."))
+    doc.add_paragraph(line + c.day_ran(summary.total_delay_minutes))
     if summary.key_points:
         doc.add_heading("Key points", level=1)
         for point in summary.key_points:

@@ -167,9 +167,8 @@ def _time_table(summary: Summary) -> str:
 def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     body = heading(summary, "Summary: ")
-    lateness = c.delay(summary.total_delay_minutes)
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    body.append(f"<p><b>{e(line)}</b>" + (f"; the day ran {e(lateness)}." if lateness else ".") + "</p>")
+    body.append(f"<p><b>{e(line)}</b>" + e(c.day_ran(summary.total_delay_minutes)) + "</p>")
     if summary.key_points:
         points = "".join(
             f'<li data-answer="{e(p.answer.id)}"><b>{e(p.answer.group)}:</b> '

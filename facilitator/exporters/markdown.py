@@ -129,9 +129,8 @@ def render_notes(summary: Summary) -> str:
 def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     out = heading(summary, "Summary: ")
-    lateness = c.delay(summary.total_delay_minutes)
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    out += [line + (f"; the day ran {lateness}." if lateness else "."), ""]
+    out += [line + c.day_ran(summary.total_delay_minutes), ""]
     if summary.key_points:
         out += ["## Key points", ""]
         for n, point in enumerate(summary.key_points, 1):

@@ -66,9 +66,8 @@ def overview_renderables(summary: Summary) -> list:
     head = Text(programme.title, style="bold")
     facts = [c.dates(programme), programme.venue, "Chairs: " + "; ".join(c.chairs(programme))]
     head.append("\n" + "\n".join(f for f in facts if f and f != "Chairs: "), style="dim")
-    lateness = c.delay(summary.total_delay_minutes)
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    out: list = [head, Text("\n" + line + (f"; the day ran {lateness}." if lateness else "."))]
+    out: list = [head, Text("\n" + line + c.day_ran(summary.total_delay_minutes))]
 
     if summary.key_points:
         out.append(_section("Key points ★"))
