@@ -112,7 +112,7 @@ class FacilitatorApp(App[None]):
         gc.freeze()  # see make_app
         self.loading = False
         for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
+            if hasattr(screen, "refresh_all"):
                 screen.refresh_all()
 
     def notes_changed(self) -> None:
@@ -122,7 +122,7 @@ class FacilitatorApp(App[None]):
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
+            if hasattr(screen, "show_saved"):  # the run screen and the exercise board
                 screen.show_saved(message.status.state, message.status.message)
         if message.status.state == "failed":
             self.notify(f"NOT SAVED — {message.status.message}. Retrying; nothing is lost while the app is open.",

@@ -21,6 +21,11 @@ ACTIONS = [
     ("Undo", "undo", "Undo the last change to the answers"),
     ("Give the selected answer to another group", "move_group", "Change its group or delegation"),
     ("Move the selected answer to another prompt", "move_prompt", "Attach it to another question"),
+    ("Open the exercise board", "exercise_board", "Classify the cards by category (an exercise item)"),
+    ("Themes: switch between answers by group and by theme", "toggle_view", "The board's two views"),
+    ("Put the selected answers in a theme", "theme", "Cluster"),
+    ("Filter the answers", "filter", "By text, group or theme"),
+    ("Sort by votes", "sort_votes", "Or back to the order of capture"),
 ]
 
 

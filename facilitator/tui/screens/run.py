@@ -48,6 +48,8 @@ class CommandArea(Vertical):
                 show=False),
         Binding("m", "screen.move_prompt", "Move", id="move_prompt", tooltip="Move the answer to another prompt",
                 show=False),
+        Binding("b", "screen.exercise_board", "Board", id="exercise_board",
+                tooltip="Open the exercise board: classify the cards by category"),
         *THEME_BINDINGS,
         Binding("R", "screen.review", "Review", id="review",
                 tooltip="The co-chairs' review: the summary of the day so far, item by item"),
@@ -122,6 +124,13 @@ class RunScreen(ThemeActions, Screen):
         self._show_item()
         self.refresh_board(select)
         self.tick()
+        self.refresh_bindings()  # "b Board" shows only on an exercise
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "exercise_board":
+            exercise = self.meeting.session.exercise
+            return bool(exercise and exercise.categories)
+        return True
 
     def _show_item(self) -> None:
         meeting = self.meeting
@@ -279,6 +288,16 @@ class RunScreen(ThemeActions, Screen):
                 self.query_one(FilterBox).action_clear()
             self.refresh_board(select=answer_id)
             self.board.focus()
+
+    def action_exercise_board(self) -> None:
+        if self._still_loading():
+            return
+        from facilitator.tui.screens.exercise import ExerciseScreen, has_board  # lazily: start-up time
+
+        if not has_board(self.meeting):
+            self.notify("This item is not an exercise with categories", severity="warning")
+            return
+        self.app.push_screen(ExerciseScreen(), lambda _: self.refresh_all())
 
     def action_review(self) -> None:
         from facilitator.tui.screens.review import ReviewScreen

@@ -61,7 +61,9 @@ class AnswerBoard(ScrollView, can_focus=True):
         "answer-board--empty",
     }
     DEFAULT_CSS = """
-    AnswerBoard { background: $surface; }
+    /* The scrollbar's room is kept: rows are wrapped to one width that does not
+       change when the board fills up and a scrollbar appears. */
+    AnswerBoard { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; }
     AnswerBoard > .answer-board--heading { color: $accent; text-style: bold; }
     AnswerBoard > .answer-board--cursor { background: $boost; text-style: bold; }
     AnswerBoard:focus > .answer-board--cursor { background: $accent 30%; }
@@ -89,6 +91,9 @@ class AnswerBoard(ScrollView, can_focus=True):
         # a hit counts only when the row is still equal (the answer was not edited).
         self._cache: dict[tuple[str, int, bool], tuple[Row, list[Strip]]] = {}
         self._width = 0
+        self._restyled = True
+        self._looks: tuple[object, ...] = ()
+        self._cursor_look: object = None
 
     # -- data -------------------------------------------------------------------
 
@@ -181,6 +186,8 @@ class AnswerBoard(ScrollView, can_focus=True):
             self.scroll_to_cursor()
 
     def _strips(self, row: Row, width: int, selected: bool) -> list[Strip]:
+        if self._restyled:
+            self._check_styles()
         key = (row.key or f"\0{row.heading}", width, selected)
         hit = self._cache.get(key)
         if hit is not None and (hit[0] is row or hit[0] == row):
@@ -248,9 +255,25 @@ class AnswerBoard(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def notify_style_update(self) -> None:
-        # A theme change restyles every row: drop the cached strips.
+        # Textual announces a style update on every focus or class change, not
+        # only a theme change; dropping every wrapped row each time made moving
+        # focus on a board of thousands of answers cost a full re-wrap. The
+        # styles are compared when next drawn, and only what changed is dropped.
         super().notify_style_update()
-        self._cache.clear()
+        self._restyled = True
+        self.refresh()
+
+    _PLAIN_STYLES = ("answer-board--heading", "answer-board--note", "answer-board--empty")
+
+    def _check_styles(self) -> None:
+        self._restyled = False
+        looks = (self.rich_style, *(self.get_component_rich_style(c) for c in self._PLAIN_STYLES))
+        cursor = self.get_component_rich_style("answer-board--cursor")
+        if looks != self._looks:
+            self._cache.clear()
+        elif cursor != self._cursor_look:
+            self._cache = {key: hit for key, hit in self._cache.items() if not key[2]}
+        self._looks, self._cursor_look = looks, cursor
 
     # -- selection ------------------------------------------------------------------
 
