@@ -118,3 +118,17 @@ def test_summary_page(tmp_path: Path) -> None:
     assert set(reader.answers) == {"a-01", "a-06"}  # the key points
     assert "Did not contribute:</b> Yemen" in summary
     assert "the day ran 5 min late" in summary
+
+
+def test_bars_are_drawn_as_blocks_so_their_width_shows():
+    """A CSS width on an inline <span> is ignored: the bars showed as empty tracks in a browser."""
+    import re
+
+    from facilitator.bundled import default_programme
+    from facilitator.exporters import export
+    from facilitator.notes import empty_notes
+    from facilitator.programme import load_programme
+
+    programme = load_programme(default_programme())
+    page = export(programme, empty_notes(programme.id), "html")
+    assert re.search(r"\.chart \.fill \{[^}]*display: block", page)
