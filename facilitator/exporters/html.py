@@ -35,7 +35,8 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; } tr.total t
 .chart { display: grid; grid-template-columns: minmax(8em, 16em) 1fr 3em; gap: .2em .6em; align-items: center;
          margin: .4em 0 1em; font-size: .92em; }
 .chart .track { background: #eef1f4; height: .9em; }
-.chart .fill { display: block; background: var(--bar); height: 100%; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.chart .fill { display: block; background: var(--bar); height: 100%;
+               -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .chart .n { text-align: right; }
 @page { size: A4; margin: 18mm 16mm; }
 @media print {

@@ -115,6 +115,26 @@ class FacilitatorApp(App[None]):
             if hasattr(screen, "refresh_all"):
                 screen.refresh_all()
 
+    def still_loading(self) -> bool:
+        """True, with a notice, while the answers are being read: changes must wait."""
+        if self.loading:
+            self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
+        return self.loading
+
+    def undo(self) -> bool:
+        """Undo the last change to the answers, save, and say what was undone."""
+        if self.still_loading():
+            return False
+        before = self.meeting.notes
+        undone = self.meeting.undo()
+        if undone is None:
+            self.notify("Nothing to undo", severity="warning")
+            return False
+        if self.meeting.notes is not before:
+            self.notes_changed()
+        self.notify(f"Undone: {undone}", timeout=3)
+        return True
+
     def notes_changed(self) -> None:
         """The meeting's notes changed: hand them to the saver (never blocks)."""
         if self.saver is not None and not self.loading:

@@ -237,9 +237,7 @@ class ExerciseScreen(Screen):
     # -- changing the meeting ---------------------------------------------------------------
 
     def _still_loading(self) -> bool:
-        if self.app.loading:
-            self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
-        return self.app.loading
+        return self.app.still_loading()
 
     def _selected(self):
         answer = self.board.selected
@@ -362,18 +360,9 @@ class ExerciseScreen(Screen):
             self.notify(f"Deleted {answer.group}'s card — u undoes", timeout=5)
 
     def action_undo(self) -> None:
-        if self._still_loading():
-            return
-        before = self.meeting.notes
-        undone = self.meeting.undo()
-        if undone is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        if self.meeting.notes is not before:
-            self.app.notes_changed()
-        # Undo may touch any column (or another agenda item): redraw them all.
-        self.redraw(range(len(self.specs)))
-        self.notify(f"Undone: {undone}", timeout=3)
+        if self.app.undo():
+            # Undo may touch any column (or another agenda item): redraw them all.
+            self.redraw(range(len(self.specs)))
 
     def action_toggle_groups(self) -> None:
         show = not self.showing_groups

@@ -223,9 +223,7 @@ class RunScreen(ThemeActions, Screen):
     # -- changing the meeting ------------------------------------------------------
 
     def _still_loading(self) -> bool:
-        if self.app.loading:
-            self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
-        return self.app.loading
+        return self.app.still_loading()
 
     def change(self, action, *args, select: str | None = None) -> bool:
         """Run a meeting operation, then redraw and save; errors become a notice."""
@@ -337,17 +335,8 @@ class RunScreen(ThemeActions, Screen):
             self.notify(f"Deleted {answer.group}'s answer — u undoes", timeout=5)
 
     def action_undo(self) -> None:
-        if self._still_loading():
-            return
-        before = self.meeting.notes
-        undone = self.meeting.undo()
-        if undone is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        if self.meeting.notes is not before:
-            self.app.notes_changed()
-        self.refresh_all()
-        self.notify(f"Undone: {undone}", timeout=3)
+        if self.app.undo():
+            self.refresh_all()
 
     def action_move_group(self) -> None:
         answer = self._selected()
