@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -22,7 +22,22 @@ RESUME = ("monitoring", "measurement")  # where the 5,000-answer start-up resume
 
 # Where the day's talking happens, and roughly how it is shared out.
 SESSION_WEIGHTS = {"coordination": 0.55, "monitoring": 0.45}
-SESSION_WINDOWS = {"coordination": ("10:15", "13:00"), "monitoring": ("15:00", "17:00")}
+SESSION_WINDOWS = {
+    "coordination": ("10:15", "13:00"),
+    "monitoring": ("15:00", "17:00"),
+    "monitoring-exercise": ("17:00", "18:00"),  # the exercise board (views benchmark)
+}
+EXERCISE = ("monitoring-exercise", "indicators")  # the exercise board's item and its one prompt
+
+# Theme names a facilitator might give the coordination answers (the views benchmark clusters into these).
+_THEMES = """
+Funding and donors|Focal point in government|Data collection|Inter-ministerial committee|Survivor participation
+Rehabilitation services|Psychosocial support|Livelihoods and employment|Inclusive education|Rural access
+Transport costs|Legislation and policy|CRPD ratification|Accessibility|Stigma and awareness
+Capacity and training|Staff retention|National ownership|Provincial coordination|Civil society role
+Reporting under Article 7|Needs assessment|Referral pathways|Gender and age|Emergency medical care
+"""
+THEME_NAMES = [name for line in _THEMES.split("\n") if line for name in line.split("|")]
 
 _WORDS = """
 survivors victim assistance national plan ministry health social affairs coordination
@@ -159,3 +174,39 @@ def extra_answer(notes: Notes, session_id: str, prompt_id: str, n: int) -> Notes
         captured_at=_hm("12:59"),
     )
     return notes.with_item(ItemNotes(session_id, item.answers + (answer,), item.themes))
+
+
+def cluster(notes: Notes, session_id: str, themes: int, share: float = 0.8, seed: int = 2012) -> Notes:
+    """`share` of an item's answers clustered into `themes` themes (Zipf-like sizes), as a facilitator leaves them.
+
+    Made with the app's own `themes.create_theme`, so the themes keep its rules
+    (an answer in one theme, unique names); the rest stay unthemed.
+    """
+    from facilitator import themes as ops
+
+    rng = random.Random(seed * 7 + len(notes.item(session_id).answers))
+    names = THEME_NAMES[:themes] + [f"Theme {k}" for k in range(len(THEME_NAMES), themes)]
+    weights = [1 / (rank + 1) ** 0.7 for rank in range(themes)]
+    members: dict[str, list[str]] = {name: [] for name in names}
+    for answer in notes.item(session_id).answers:
+        if rng.random() < share:
+            members[rng.choices(names, weights)[0]].append(answer.id)
+    for k, (name, ids) in enumerate(members.items()):
+        notes, _ = ops.create_theme(notes, session_id, name, ids, make_id=lambda k=k: f"t-bench{k:03d}")
+    return notes
+
+
+def exercise_notes(programme: Programme, count: int, mix: dict[str, float], seed: int = 2012) -> Notes:
+    """`count` cards on the exercise board from the programme's groups, classified per `mix` ({category: share},
+    "" = not yet classified); the run is at the exercise, the monitoring discussion over."""
+    session_id, prompt_id = EXERCISE
+    notes = make_notes(programme, count, Layout("same", share=1.0), EXERCISE, seed, sessions={session_id: 1.0})
+    rng = random.Random(seed * 11 + count)
+    categories, shares = zip(*mix.items(), strict=True)
+    item = notes.item(session_id)
+    cards = tuple(replace(a, category=rng.choices(categories, shares)[0]) for a in item.answers)
+    timings = dict(notes.run.timings)
+    timings["monitoring"] = Timing(_hm("15:02"), _hm("16:58"))
+    timings[session_id] = Timing(_hm("16:58"))
+    run = replace(notes.run, timings=MappingProxyType(timings))
+    return replace(notes.with_item(replace(item, answers=cards)), run=run)

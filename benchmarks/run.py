@@ -26,6 +26,16 @@ before on the same machine, so a slow or busy laptop moves both.
 4. Export (`--only export`): `facilitator.exporters.export` of 10,000 answers
    (spread over the 2012 day, some themed, voted, starred, classified) in each
    format, in memory, against `json.dumps` of the same answers as plain dicts.
+5. Views (`--only views`, _views.py): the theme view, the exercise board and the
+   filter, each at 5,000 answers against the same at 50, in a fresh process per
+   case with `App.run_test(size=(120, 36))`: the time from a key pressed through
+   the Pilot to the first frame composited whose state shows its effect (as in
+   2). 5,000 answers on the coordination item over its 5 prompts, 80% of them
+   clustered into 25 themes (50: 5 themes): `t` to the theme view and back, `+`
+   in the theme view, one character typed in the filter over each view. 5,000
+   cards on the exercise (26 groups; 30% not yet classified, 35% Output, 20%
+   Outcome, 15% Impact): `b` to open the board, a number key to classify the
+   selected card, `g` to show and hide the per-group table.
 """
 
 from __future__ import annotations
@@ -47,7 +57,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _data import CURRENT, RESUME, Layout, extra_answer, make_notes, write_folder  # noqa: E402
+from _data import (  # noqa: E402
+    CURRENT,
+    RESUME,
+    Layout,
+    cluster,
+    exercise_notes,
+    extra_answer,
+    make_notes,
+    write_folder,
+)
 
 from facilitator.bundled import default_programme  # noqa: E402
 from facilitator.programme import Programme, load_programme  # noqa: E402
@@ -55,6 +74,7 @@ from facilitator.store import NotesFolder, load_notes, render_item  # noqa: E402
 
 STARTUP_TARGET = 1.3
 CAPTURE_TARGET = 1.2
+VIEWS_TARGET = 1.2
 
 
 # ----------------------------------------------------------------- the table
@@ -498,6 +518,139 @@ def bench_export(programme: Programme, quick: bool) -> list[Row]:
     return rows
 
 
+# ----------------------------------------------------------------- 5. views
+
+# The exercise board's cards: not yet classified first, as in a room halfway through sorting them.
+EXERCISE_MIX = {"": 0.30, "Output": 0.35, "Outcome": 0.20, "Impact": 0.15}
+VIEW_THEMES = {50: 5, 5000: 25}  # themes the coordination answers are clustered into (80% of them themed)
+
+# (case, metric, label, target): a row per percentile; the floor is the same metric at 50 answers.
+VIEW_METRICS = [
+    ("themes", "theme_view", "`t` → theme view, whole item", VIEWS_TARGET),
+    ("themes", "group_view", "`t` back → by group, current prompt (for reference)", None),
+    ("themes", "vote", "`+` on an answer in the theme view", VIEWS_TARGET),
+    ("themes", "filter_theme", "one character typed in the filter (`/`), theme view", VIEWS_TARGET),
+    ("themes", "filter_group", "one character typed in the filter (`/`), by group", VIEWS_TARGET),
+    ("exercise", "classify", "number key classifies the selected card", VIEWS_TARGET),
+    ("exercise", "groups_open", "`g` → per-group table (recounted after a classify)", VIEWS_TARGET),
+    ("exercise", "groups_close", "`g` again → the columns", VIEWS_TARGET),
+]
+
+
+def views_counts(quick: bool) -> dict[str, dict]:
+    """Samples per case: full aims at ~20 toggles and ~30 classifications; quick keeps the section under a minute."""
+    if quick:
+        return {
+            "themes": {"warmup": 1, "toggles": 4, "votes": 6, "filters": 5},
+            "exercise": {"warmup": 1, "opens": 1, "cycles": 3},
+        }
+    return {
+        "themes": {"warmup": 2, "toggles": 20, "votes": 20, "filters": 12},
+        "exercise": {"warmup": 1, "opens": 3, "cycles": 15},
+    }
+
+
+def views_specs(programme: Programme, scratch: Path, quick: bool) -> dict[str, dict]:
+    counts = views_counts(quick)
+    specs = {}
+    for n in (50, 5000):
+        notes = make_notes(programme, n, Layout("spread"), CURRENT, sessions={"coordination": 1.0})
+        folder = write_folder(scratch / f"views-themes-{n}", programme, cluster(notes, CURRENT[0], VIEW_THEMES[n]))
+        specs[f"themes-{n}"] = {"case": "themes", "folder": str(folder), "clock": "12:30", "n": n, **counts["themes"]}
+        folder = write_folder(scratch / f"views-exercise-{n}", programme, exercise_notes(programme, n, EXERCISE_MIX))
+        specs[f"exercise-{n}"] = {
+            "case": "exercise",
+            "folder": str(folder),
+            "clock": "17:20",
+            "n": n,
+            **counts["exercise"],
+        }
+    return specs
+
+
+def run_views_child(spec: dict, profile: str = "") -> dict:
+    spec = dict(spec, profile=profile)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "_views.py"), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if profile:
+        sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        raise RuntimeError(f"views benchmark {spec} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_views(programme: Programme, quick: bool, scratch: Path) -> list[Row]:
+    results = {}
+    for name, spec in views_specs(programme, scratch, quick).items():
+        results[name] = r = run_views_child(spec)
+        shown = ", ".join(f"{k} p50 {pct(v, 50):.0f}" for k, v in r.items() if k != "info" and v)
+        collected = [ms for values in r["info"]["gc_gen2_ms"].values() for ms in values if ms]
+        gc_note = f"; full GC inside {len(collected)} samples, up to {max(collected):.0f} ms" if collected else ""
+        log(f"  views {name}: {shown} ms ({r['info']['elapsed_s']:.0f} s{gc_note})")
+
+    info = {case: results[f"{case}-5000"]["info"] for case in ("themes", "exercise")}
+    small = {case: results[f"{case}-50"]["info"] for case in ("themes", "exercise")}
+    where = {
+        "themes": f"5,000 answers, {info['themes']['themes']} themes",
+        "exercise": f"5,000 cards, {info['exercise']['groups']} groups",
+    }
+    boards = {
+        "theme_view": f"{info['themes']['theme_rows']:,} rows",
+        "group_view": f"{info['themes']['group_rows']:,} rows",
+        "vote": f"{info['themes']['theme_rows']:,} rows",
+        "filter_theme": f"{info['themes']['filter_theme_rows']:,} of {info['themes']['unfiltered_theme_rows']:,} rows",
+        "filter_group": f"{info['themes']['filter_group_rows']:,} of {info['themes']['unfiltered_group_rows']:,} rows",
+    }
+    rows: list[Row] = []
+    opens = results["exercise-5000"]["open"]
+    rows.append(
+        Row(
+            f"views: `b` opens the exercise board ({where['exercise']}, every card wrapped once), p50 of {len(opens)}",
+            pct(opens, 50),
+            "ms",
+            pct(results["exercise-50"]["open"], 50),
+            "50 cards",
+            None,
+            {"samples": opens, "floor_samples": results["exercise-50"]["open"], "columns": info["exercise"]["columns"]},
+        )
+    )
+    closes = results["exercise-5000"]["close"]
+    rows.append(
+        Row(
+            f"views: `b` back to the run screen (its board redrawn: {info['exercise']['cards']:,} cards),"
+            f" p50 of {len(closes)}",
+            pct(closes, 50),
+            "ms",
+            pct(results["exercise-50"]["close"], 50),
+            "50 cards",
+            None,
+            {"samples": closes, "floor_samples": results["exercise-50"]["close"]},
+        )
+    )
+    for case, metric, label, target in VIEW_METRICS:
+        big, floor = results[f"{case}-5000"][metric], results[f"{case}-50"][metric]
+        board = f", {boards[metric]}" if metric in boards else ""
+        for q in (50, 95):
+            rows.append(
+                Row(
+                    f"views: {label} p{q} ({where[case]}{board}; {len(big)} samples)",
+                    pct(big, q),
+                    "ms",
+                    pct(floor, q),
+                    "50 answers" if case == "themes" else "50 cards",
+                    target,
+                    {"samples": big, "floor_samples": floor} if q == 50 else {},
+                )
+            )
+    rows[0].extra["info"] = info
+    rows[0].extra["floor_info"] = small
+    return rows
+
+
 # ----------------------------------------------------------------- main
 
 
@@ -507,7 +660,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the JSON")
     parser.add_argument(
         "--only",
-        choices=["startup", "capture", "store", "export"],
+        choices=["startup", "capture", "store", "export", "views"],
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -515,6 +668,13 @@ def main() -> int:
         "--profile-capture",
         choices=["50", "5000-same", "5000-spread", "5000-same-nosave"],
         help="instead of the table: cProfile one capture session (printed to stderr)",
+    )
+    parser.add_argument(
+        "--profile-views",
+        metavar="CASE:METRIC",
+        help="instead of the table: cProfile the UI thread around one views metric's samples (printed to stderr),"
+        " e.g. themes-5000:theme_view or exercise-5000:open; cases themes-50|themes-5000|exercise-50|exercise-5000,"
+        " metrics theme_view group_view vote filter_theme filter_group | open close classify groups_open groups_close",
     )
     args = parser.parse_args()
     # `pip install .` compiles the package to bytecode; a source checkout run with
@@ -535,7 +695,15 @@ def main() -> int:
                 if result[key]:
                     print(f"{key}: p50 {pct(result[key], 50):.1f} p95 {pct(result[key], 95):.1f}")
             return 0
-        parts = args.only or ["startup", "capture", "store", "export"]
+        if args.profile_views:
+            case, _, metric = args.profile_views.partition(":")
+            result = run_views_child(views_specs(programme, scratch, args.quick)[case], profile=metric)
+            for key, values in result.items():
+                if key != "info" and values:
+                    print(f"{key}: p50 {pct(values, 50):.1f} p95 {pct(values, 95):.1f} ms ({len(values)} samples)")
+            print(json.dumps(result["info"]))
+            return 0
+        parts = args.only or ["startup", "capture", "store", "export", "views"]
         rows: list[Row] = []
         if "startup" in parts:
             log("start-up…")
@@ -549,6 +717,9 @@ def main() -> int:
         if "export" in parts:
             log("export…")
             rows += bench_export(programme, args.quick)
+        if "views" in parts:
+            log("views…")
+            rows += bench_views(programme, args.quick, scratch)
     elapsed = time.perf_counter() - started
 
     table = markdown(rows)
@@ -578,6 +749,9 @@ def main() -> int:
         "capture_signal": "Enter pressed via Pilot -> first frame composited after the board's rows hold the new "
         "answer (App._display hook); Enter -> the item file holds the answer's unique text "
         "(stat polled every 1 ms from Enter)",
+        "views_signal": "a key pressed via Pilot -> first frame composited (App._display hook) whose state shows its "
+        "effect (board rows replaced and wrapped at the board's width, the vote, the card counted in its new "
+        "column, the per-group table shown); one fresh process per case, the app settled between samples",
         "rows": [r.as_json() for r in rows],
         "table": table,
     }
