@@ -167,7 +167,7 @@ class ThemeActions:
     def action_vote(self, delta: int) -> None:
         answer = self._selected()
         if answer is not None:
-            self.change(self.meeting.vote, answer.id, delta, select=answer.id)
+            self.change_answer(self.meeting.vote, answer.id, delta)
 
     def action_vote_theme(self, delta: int) -> None:
         answer, theme = self._theme_of_selected()
@@ -177,4 +177,4 @@ class ThemeActions:
     def action_star(self) -> None:
         answer: Answer | None = self._selected()
         if answer is not None:
-            self.change(self.meeting.star, answer.id, select=answer.id)
+            self.change_answer(self.meeting.star, answer.id)

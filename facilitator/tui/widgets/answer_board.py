@@ -89,7 +89,7 @@ class AnswerBoard(ScrollView, can_focus=True):
         self._line_count = 0
         # Wrapped rows by (answer id or heading, width, selected) -> (row, strips);
         # a hit counts only when the row is still equal (the answer was not edited).
-        self._cache: dict[tuple[str, int, bool], tuple[Row, list[Strip]]] = {}
+        self._cache: dict[tuple[str, str, bool, int, bool], tuple[Row, list[Strip]]] = {}
         self._width = 0
         self._restyled = True
         self._looks: tuple[object, ...] = ()
@@ -188,7 +188,9 @@ class AnswerBoard(ScrollView, can_focus=True):
     def _strips(self, row: Row, width: int, selected: bool) -> list[Strip]:
         if self._restyled:
             self._check_styles()
-        key = (row.key or f"\0{row.heading}", width, selected)
+        # The note and the mark are in the key: an answer shows a different note in
+        # each view, and toggling views must find both wrappings still cached.
+        key = (row.key or f"\0{row.heading}", row.note, row.marked, width, selected)
         hit = self._cache.get(key)
         if hit is not None and (hit[0] is row or hit[0] == row):
             return hit[1]
@@ -199,13 +201,13 @@ class AnswerBoard(ScrollView, can_focus=True):
         return strips
 
     def _render_row(self, row: Row, width: int, selected: bool) -> list[Strip]:
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("answer-board--cursor")
+        # Styles as resolved by _check_styles: computing them per row was a
+        # sixth of the cost of wrapping thousands of rows.
+        plain, heading, note, _empty = self._looks
+        base = plain + self._cursor_look if selected else plain
         indent = 0
         if row.answer is None:
-            text = Text(row.heading, style=self.get_component_rich_style("answer-board--heading"), end="")
-            note = self.get_component_rich_style("answer-board--note")
+            text = Text(row.heading, style=heading, end="")
             if row.count:
                 text.append(f"  {row.count}", style=note)
             if row.note:
@@ -226,7 +228,7 @@ class AnswerBoard(ScrollView, can_focus=True):
             if answer.edited_at:
                 marks.append("edited")
             if marks:
-                text.append("  " + " · ".join(marks), style=self.get_component_rich_style("answer-board--note"))
+                text.append("  " + " · ".join(marks), style=note)
         console = self.app.console
         inner = max(width - indent, 1)
         options = console.options.update(width=inner, height=None, no_wrap=False, overflow="fold")
@@ -272,7 +274,7 @@ class AnswerBoard(ScrollView, can_focus=True):
         if looks != self._looks:
             self._cache.clear()
         elif cursor != self._cursor_look:
-            self._cache = {key: hit for key, hit in self._cache.items() if not key[2]}
+            self._cache = {key: hit for key, hit in self._cache.items() if not key[-1]}
         self._looks, self._cursor_look = looks, cursor
 
     # -- selection ------------------------------------------------------------------
