@@ -88,7 +88,6 @@ class RunScreen(ThemeActions, Screen):
             yield Timeline(id="timeline")
             with CommandArea(id="work"):
                 yield ItemPanel(id="item")
-                yield FilterBox(placeholder="Filter: text, group or theme — Enter keeps it, Esc clears it", id="filter")
                 yield AnswerBoard(id="answers")
         yield CaptureBar(lambda: self.meeting.groups(), id="capture")
         yield Footer(compact=True)
@@ -110,7 +109,6 @@ class RunScreen(ThemeActions, Screen):
         self._init_theme_state()
 
     def on_mount(self) -> None:
-        self.query_one(FilterBox).display = False
         self.refresh_all()
         self.capture_bar.group_input.focus()
         self.set_interval(1.0, self.tick)
@@ -311,7 +309,8 @@ class RunScreen(ThemeActions, Screen):
         if self.change(self.meeting.go_to, session_id, prompt_id or None):
             if self.view == "theme" or self.filter_text:
                 self.view, self.filter_text = "group", ""
-                self.query_one(FilterBox).action_clear()
+                for box in self.query(FilterBox):
+                    box.action_clear()
             self.refresh_board(select=answer_id)
             self.board.focus()
 

@@ -67,9 +67,15 @@ class ThemeActions:
         self.notify("Sorted by votes" if self.by_votes else "In the order they were captured", timeout=2)
 
     def action_filter(self) -> None:
-        from textual.widgets import Input
+        from facilitator.tui.screens.run import FilterBox
 
-        box = self.query_one("#filter", Input)
+        boxes = self.query(FilterBox)
+        if boxes:
+            box = boxes.first()
+        else:
+            # Mounted on first use: one widget fewer to style before the first frame.
+            box = FilterBox(placeholder="Filter: text, group or theme — Enter keeps it, Esc clears it", id="filter")
+            self.query_one("#work").mount(box, before=self.board)
         box.display = True
         box.focus()
 
