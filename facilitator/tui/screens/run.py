@@ -9,8 +9,6 @@ PageUp/PageDown) are screen or app bindings.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -107,6 +105,7 @@ class RunScreen(ThemeActions, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._init_theme_state()
+        self._rows_cache: dict[str, tuple[tuple, object, list[Row]]] = {}
 
     def on_mount(self) -> None:
         self.refresh_all()
@@ -144,11 +143,19 @@ class RunScreen(ThemeActions, Screen):
     def refresh_board(self, select: str | None = None) -> None:
         """Rebuild the board in its current view (after a move, edit, undo, filter…)."""
         meeting = self.meeting
-        if self.view == "theme":
-            rows = theme_rows(meeting.item, meeting.session, self.filter_text, self.marked, self.by_votes)
+        item = meeting.item
+        # Switching views back and forth on an unchanged item reuses the rows
+        # built last time: with thousands of answers, building them is the cost.
+        key = (meeting.session.id, meeting.prompt_id, self.filter_text, frozenset(self.marked), self.by_votes)
+        cached = self._rows_cache.get(self.view)
+        if cached is not None and cached[0] == key and cached[1] is item:
+            rows = cached[2]
+        elif self.view == "theme":
+            rows = theme_rows(item, meeting.session, self.filter_text, self.marked, self.by_votes)
         else:
-            rows = group_rows(meeting.item, meeting.prompt_id, self.filter_text, self.marked, self.by_votes)
-        self.board.set_rows(rows, select=select)
+            rows = group_rows(item, meeting.prompt_id, self.filter_text, self.marked, self.by_votes)
+        self._rows_cache[self.view] = (key, item, rows)
+        self.board.set_rows(list(rows), select=select)  # a copy: a capture inserts into the board's list
         self._label_board()
 
     @on(Input.Changed, "#filter")
@@ -242,7 +249,7 @@ class RunScreen(ThemeActions, Screen):
         board = self.board
         index = next((i for i, row in enumerate(board.rows) if row.answer and row.answer.id == answer_id), -1)
         if found and index >= 0:
-            board.replace_row(index, replace(board.rows[index], answer=found[1]))
+            board.replace_row(index, board.rows[index]._replace(answer=found[1]))
         else:
             self.refresh_board(select=answer_id)
         self.call_after_refresh(self.app.notes_changed)

@@ -11,7 +11,7 @@ list rebuild, not 5,000 wraps.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.text import Text
@@ -28,9 +28,13 @@ from facilitator.notes import Answer
 _CACHE_LIMIT = 20_000
 
 
-@dataclass(frozen=True)
-class Row:
-    """One row of the board: a heading (group or theme) or an answer."""
+class Row(NamedTuple):
+    """One row of the board: a heading (group or theme) or an answer.
+
+    A named tuple rather than a frozen dataclass: a board of thousands of
+    answers is rebuilt from new rows on every view switch, and a tuple is
+    several times cheaper to make and compare.
+    """
 
     heading: str = ""
     answer: Answer | None = None
