@@ -23,16 +23,24 @@ import re
 import socket
 import threading
 import tomllib
-from collections.abc import Callable, Iterable
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-import tomli_w
-
-from facilitator.notes import SCHEMA, Answer, ItemNotes, Notes, RunState, Theme, Timing, empty_notes
-from facilitator.problems import Problem, get_close_matches, locate_line
+from facilitator.notes import ItemNotes, Notes, RunState, empty_notes
+from facilitator.notes_toml import (
+    INT,
+    encode,
+    first_answer_order,
+    os_reason,
+    parse_file,
+    parse_item,
+    parse_run,
+    quote,
+    render_item,
+    render_run,
+    toml_string,
+)
+from facilitator.problems import Problem
 from facilitator.programme import ID_PATTERN
 
 RUN_FILE = "run.toml"
@@ -61,389 +69,6 @@ def default_notes_dir(programme_id: str) -> Path:
     return Path("notes") / programme_id
 
 
-# ------------------------------------------------------------------ writing TOML
-
-# Strings with none of these characters are written as-is between quotes; the
-# rest go through tomli_w, which escapes quotes, backslashes and control characters.
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _string(value: str) -> str:
-    if _NEEDS_ESCAPE.search(value) is None:
-        return f'"{value}"'
-    return tomli_w.dumps({"v": value})[4:-1]
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()  # a TOML local (or offset) date-time: 2026-11-29T10:20:00
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, tuple | list):
-        inline = "[" + ", ".join(_value(v) for v in value) + "]"
-        if len(inline) <= 90:
-            return inline
-        return "[\n" + "".join(f"    {_value(v)},\n" for v in value) + "]"
-    raise TypeError(f"cannot store {type(value).__name__} in a notes file")
-
-
-def _line(key: str, value: object) -> str:
-    return f"{key} = {_value(value)}"
-
-
-def _grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
-    """Answers by prompt, then by group, each in order of its first answer."""
-    prompts: dict[str, dict[str, list[Answer]]] = {}
-    for answer in answers:
-        prompts.setdefault(answer.prompt_id, {}).setdefault(answer.group, []).append(answer)
-    return prompts
-
-
-@lru_cache(maxsize=50_000)
-def _answer_block(a: Answer) -> str:
-    # Answers never change (an edit makes a new Answer), so each one's text is
-    # rendered once: saving an item of 5,000 answers after one capture then
-    # costs a join, not 5,000 renderings, and leaves the UI thread its CPU.
-    out = ["", "[[prompts.groups.answers]]", _line("id", a.id), _line("text", a.text)]
-    out.append(_line("captured_at", a.captured_at))
-    if a.edited_at is not None:
-        out.append(_line("edited_at", a.edited_at))
-    if a.votes:
-        out.append(_line("votes", a.votes))
-    if a.starred:
-        out.append(_line("starred", True))
-    if a.category:
-        out.append(_line("category", a.category))
-    return "\n".join(out)
-
-
-def render_item(programme_id: str, item: ItemNotes) -> str:
-    """The TOML text of one agenda item's file.
-
-    Saving regroups the answers: by prompt (prompts in order of their first
-    answer), then by group (in order of the group's first answer to that prompt),
-    keeping their order within a group. `load_notes` returns answers in this file
-    order, so saving what was loaded gives the same bytes again.
-    """
-    out = [_line("schema", SCHEMA), _line("programme", programme_id), _line("session", item.session_id)]
-    for prompt_id, groups in _grouped(item.answers).items():
-        out += ["", "[[prompts]]", _line("id", prompt_id)]
-        for group, answers in groups.items():
-            out += ["", "[[prompts.groups]]", _line("group", group)]
-            out += [_answer_block(a) for a in answers]
-    for theme in item.themes:
-        out += ["", "[[themes]]", _line("id", theme.id), _line("name", theme.name), _line("answers", theme.answer_ids)]
-        if theme.votes:
-            out.append(_line("votes", theme.votes))
-    return "\n".join(out) + "\n"
-
-
-def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
-    session_id, timing = entry
-    started = timing.started_at
-    return (started is None, started.replace(tzinfo=None) if started else dt.datetime.min, session_id)
-
-
-def render_run(run: RunState) -> str:
-    """The TOML text of run.toml: position first, then timings by start time."""
-    out = [_line("schema", SCHEMA), _line("programme", run.programme_id)]
-    out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
-    for session_id, timing in sorted(run.timings.items(), key=_timing_order):
-        key = session_id if _BARE_KEY.match(session_id) else _string(session_id)
-        out += ["", f"[timings.{key}]"]
-        if timing.started_at is not None:
-            out.append(_line("started_at", timing.started_at))
-        if timing.ended_at is not None:
-            out.append(_line("ended_at", timing.ended_at))
-    return "\n".join(out) + "\n"
-
-
-def _encode(text: str) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (a broken paste) cannot be UTF-8: keep the rest
-        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
-
-
-# ------------------------------------------------------------------ reading TOML
-
-_STR = ("a string", lambda v: isinstance(v, str))
-_INT = ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
-_BOOL = ("true or false", lambda v: isinstance(v, bool))
-_WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.datetime))
-_LIST = ("a list", lambda v: isinstance(v, list))
-_TABLE = ("a table", lambda v: isinstance(v, dict))
-_Kind = tuple[str, Callable[[Any], bool]]
-
-_ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes"}
-_PROMPT_KEYS = {"id", "groups"}
-_GROUP_KEYS = {"group", "answers"}
-_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category"}
-_THEME_KEYS = {"id", "name", "answers", "votes"}
-_RUN_KEYS = {"schema", "programme", "session", "prompt", "timings"}
-_TIMING_KEYS = {"started_at", "ended_at"}
-_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _quote(text: str) -> str:
-    """A string from a file, shown in a message on one line."""
-    return _string(_clip(text))
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the string {_quote(value)}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, dt.datetime):
-        return "a date and time"
-    if isinstance(value, dt.date):
-        return "a date without a time"
-    if isinstance(value, dt.time):
-        return "a time without a date"
-    return "a list" if isinstance(value, list) else "a table"
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _locate(text: str, where: str) -> int | None:
-    """The line of a key path; ``timings.<id>.<key>`` (plain tables) is found here."""
-    if not where.startswith("timings."):
-        return locate_line(text, where)
-    _, _, rest = where.partition(".")
-    session_id, _, key = rest.partition(".")
-    lines = text.splitlines()
-    headers = {f"[timings.{session_id}]", f"[timings.{_string(session_id)}]"}
-    head = next((i for i, line in enumerate(lines) if line.strip().replace(" ", "") in headers), None)
-    if head is None:
-        return None
-    for i in range(head + 1, len(lines)):
-        if lines[i].lstrip().startswith("["):
-            break
-        if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
-            return i + 1
-    return head + 1
-
-
-class _File:
-    """One file being read: where problems are recorded with their key path and line."""
-
-    def __init__(self, path: Path, text: str, problems: list[Problem]) -> None:
-        self.name = str(path)
-        self.text = text
-        self.problems = problems
-
-    def add(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.name, where, message, _locate(self.text, where)))
-
-    def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
-        for key in table:
-            if key not in allowed:
-                close = get_close_matches(key, sorted(allowed), n=1)
-                self.add(_join(where, key), "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
-
-    def get(self, table: dict[str, Any], key: str, kind: _Kind, where: str, required: bool = False) -> Any:
-        if key not in table:
-            if required:
-                self.add(_join(where, key), "is missing")
-            return None
-        value = table[key]
-        if not kind[1](value):
-            self.add(_join(where, key), f"must be {kind[0]}, not {_describe(value)}")
-            return None
-        return value
-
-    def ident(self, table: dict[str, Any], where: str) -> str | None:
-        value = self.get(table, "id", _STR, where, required=True)
-        if value == "":
-            self.add(_join(where, "id"), "must not be empty")
-            return None
-        return value
-
-    def tables(self, table: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
-        out = []
-        for i, value in enumerate(self.get(table, key, _LIST, where) or []):
-            at = f"{_join(where, key)}[{i}]"
-            if isinstance(value, dict):
-                out.append((at, value))
-            else:
-                self.add(at, f"must be a table, not {_describe(value)}")
-        return out
-
-    def schema_ok(self, data: dict[str, Any]) -> bool:
-        if "schema" not in data:
-            self.add("schema", f"is missing: every notes file starts with schema = {SCHEMA}")
-            return False
-        value = data["schema"]
-        if _INT[1](value) and value == SCHEMA:
-            return True
-        shown = value if _INT[1](value) else _string(value) if isinstance(value, str) else _describe(value)
-        line = _locate(self.text, "schema")
-        self.problems.append(Problem(self.name, "", f"schema = {shown}: this version reads schema {SCHEMA}", line))
-        return False
-
-    def programme_ok(self, data: dict[str, Any], expected: str | None) -> str | None:
-        programme = self.get(data, "programme", _STR, "", required=True)
-        if programme is not None and expected is not None and programme != expected:
-            self.add("programme", f"belongs to programme {_quote(programme)}, not {_quote(expected)}")
-        return programme
-
-
-def _read(path: Path, problems: list[Problem]) -> str | None:
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        problems.append(Problem(name, "", "is a folder, not a notes file"))
-        return None
-    except PermissionError:
-        problems.append(Problem(name, "", "permission denied"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(name, "", f"cannot be read ({_reason(exc)})"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(name, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line))
-        return None
-    return text.removeprefix("\ufeff")
-
-
-def _parse(path: Path, problems: list[Problem]) -> tuple[_File, dict[str, Any]] | None:
-    text = _read(path, problems)
-    if text is None:
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message, line = str(exc), None
-        match = _AT.search(message)
-        if match:
-            line = int(match[1])
-            message = f"{_AT.sub('', message).strip()} (column {match[2]})"
-        problems.append(Problem(str(path), "", f"TOML syntax: {message}", line))
-        return None
-    except RecursionError:
-        problems.append(Problem(str(path), "", "nested too deeply to be a notes file"))
-        return None
-    return _File(path, text, problems), data
-
-
-def _parse_run(f: _File, data: dict[str, Any], expected: str | None) -> RunState | None:
-    f.keys(data, _RUN_KEYS, "")
-    if not f.schema_ok(data):
-        return None
-    programme = f.programme_ok(data, expected)
-    session = f.get(data, "session", _STR, "") or ""
-    prompt = f.get(data, "prompt", _STR, "") or ""
-    timings: dict[str, Timing] = {}
-    for session_id, value in (f.get(data, "timings", _TABLE, "") or {}).items():
-        where = f"timings.{session_id}"
-        if not isinstance(value, dict):
-            f.add(where, f"must be a table, not {_describe(value)}")
-            continue
-        f.keys(value, _TIMING_KEYS, where)
-        timings[session_id] = Timing(f.get(value, "started_at", _WHEN, where), f.get(value, "ended_at", _WHEN, where))
-    return RunState(programme or "", session, prompt, MappingProxyType(timings))
-
-
-def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, group: str) -> Answer | None:
-    f.keys(table, _ANSWER_KEYS, where)
-    answer_id = f.ident(table, where)
-    text = f.get(table, "text", _STR, where, required=True)
-    captured = f.get(table, "captured_at", _WHEN, where, required=True)
-    edited = f.get(table, "edited_at", _WHEN, where)
-    votes = f.get(table, "votes", _INT, where) or 0
-    starred = f.get(table, "starred", _BOOL, where) or False
-    category = f.get(table, "category", _STR, where) or ""
-    if answer_id is None or text is None or captured is None:
-        return None
-    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category)
-
-
-def _parse_item(
-    f: _File, data: dict[str, Any], session_id: str, expected: str | None, seen: dict[str, str]
-) -> tuple[ItemNotes, str | None] | None:
-    f.keys(data, _ITEM_KEYS, "")
-    if not f.schema_ok(data):
-        return None
-    programme = f.programme_ok(data, expected)
-    session = f.get(data, "session", _STR, "", required=True)
-    if session is not None and session != session_id:
-        f.add("session", f"is {_quote(session)} but the file is {session_id}.toml: they must match")
-    answers: list[Answer] = []
-    ids: set[str] = set()
-    for pwhere, prompt in f.tables(data, "prompts", ""):
-        f.keys(prompt, _PROMPT_KEYS, pwhere)
-        prompt_id = f.get(prompt, "id", _STR, pwhere, required=True)
-        for gwhere, table in f.tables(prompt, "groups", pwhere):
-            f.keys(table, _GROUP_KEYS, gwhere)
-            group = f.get(table, "group", _STR, gwhere, required=True)
-            for awhere, raw in f.tables(table, "answers", gwhere):
-                answer = _parse_answer(f, raw, awhere, prompt_id or "", group or "")
-                answer_id = raw.get("id")
-                if isinstance(answer_id, str) and answer_id:
-                    if answer_id in seen:
-                        f.add(f"{awhere}.id", f"answer id {_quote(answer_id)} is used twice (also {seen[answer_id]})")
-                        continue
-                    seen[answer_id] = f"{f.name}: {awhere}"
-                    ids.add(answer_id)
-                if answer is not None and prompt_id is not None and group is not None:
-                    answers.append(answer)
-    themes = _parse_themes(f, data, ids)
-    return ItemNotes(session_id, tuple(answers), themes), programme
-
-
-def _parse_themes(f: _File, data: dict[str, Any], ids: set[str]) -> tuple[Theme, ...]:
-    themes: list[Theme] = []
-    theme_ids: set[str] = set()
-    member: dict[str, str] = {}  # answer id -> where the theme that holds it is
-    for twhere, table in f.tables(data, "themes", ""):
-        f.keys(table, _THEME_KEYS, twhere)
-        theme_id = f.ident(table, twhere)
-        if theme_id is not None and theme_id in theme_ids:
-            f.add(f"{twhere}.id", f"theme id {_quote(theme_id)} is used twice in this file")
-        name = f.get(table, "name", _STR, twhere, required=True)
-        votes = f.get(table, "votes", _INT, twhere) or 0
-        answer_ids: list[str] = []
-        for i, answer_id in enumerate(f.get(table, "answers", _LIST, twhere) or []):
-            where = f"{twhere}.answers[{i}]"
-            if not isinstance(answer_id, str):
-                f.add(where, f"must be an answer id (a string), not {_describe(answer_id)}")
-            elif answer_id not in ids:
-                f.add(where, f"{_quote(answer_id)} is not an answer in this file")
-            elif answer_id in member:
-                f.add(where, f"{_quote(answer_id)} is already in {member[answer_id]}: an answer belongs to one theme")
-            else:
-                member[answer_id] = f"{twhere} ({_quote(name or '')})"
-                answer_ids.append(answer_id)
-        if theme_id is not None and name is not None:
-            theme_ids.add(theme_id)
-            themes.append(Theme(theme_id, name, tuple(answer_ids), votes))
-    return tuple(themes)
-
-
-def _first_answer(item: ItemNotes) -> tuple[bool, dt.datetime, str]:
-    times = [a.captured_at.replace(tzinfo=None) for a in item.answers]
-    return (not times, min(times, default=dt.datetime.min), item.session_id)
-
-
 def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
     """The notes in a folder and whether run.toml was there; writes nothing."""
     name = str(folder)
@@ -458,7 +83,7 @@ def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
     except PermissionError:
         raise StoreError([Problem(name, "", "permission denied")]) from None
     except OSError as exc:
-        raise StoreError([Problem(name, "", f"cannot be read ({_reason(exc)})")]) from None
+        raise StoreError([Problem(name, "", f"cannot be read ({os_reason(exc)})")]) from None
     files = [e for e in entries if e.endswith(".toml") and not e.startswith(".")]
     if not files:
         if programme_id is None:
@@ -469,8 +94,8 @@ def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
     expected = programme_id
     run: RunState | None = None
     if RUN_FILE in files:
-        parsed = _parse(folder / RUN_FILE, problems)
-        run = _parse_run(*parsed, expected) if parsed else None
+        parsed = parse_file(folder / RUN_FILE, problems)
+        run = parse_run(*parsed, expected) if parsed else None
         if run is not None and expected is None and run.programme_id:
             expected = run.programme_id
     items: list[ItemNotes] = []
@@ -484,13 +109,13 @@ def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
                 Problem(
                     str(folder / file),
                     "",
-                    f"{_quote(session_id)} is not a valid agenda item id for a file name: "
+                    f"{quote(session_id)} is not a valid agenda item id for a file name: "
                     "use lower-case letters, digits, '-' or '_' (at most 64)",
                 )
             )
             continue
-        parsed = _parse(folder / file, problems)
-        result = _parse_item(*parsed, session_id, expected, seen) if parsed else None
+        parsed = parse_file(folder / file, problems)
+        result = parse_item(*parsed, session_id, expected, seen) if parsed else None
         if result is None:
             continue
         item, programme = result
@@ -500,7 +125,7 @@ def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
     if problems:
         raise StoreError(problems)
     run = run or RunState(expected or "")
-    items.sort(key=_first_answer)
+    items.sort(key=first_answer_order)
     return Notes(run, MappingProxyType({i.session_id: i for i in items})), RUN_FILE in files
 
 
@@ -515,10 +140,6 @@ def load_notes(folder: Path, programme_id: str | None = None) -> Notes:
 
 
 # ------------------------------------------------------------------ writing files
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc) or type(exc).__name__)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -619,8 +240,8 @@ class NotesFolder:
                 raise StoreError([Problem(str(self.path), "", "is a file, not a notes folder")])
             return RunState(self.programme_id)
         problems: list[Problem] = []
-        parsed = _parse(target, problems)
-        run = _parse_run(*parsed, self.programme_id) if parsed else None
+        parsed = parse_file(target, problems)
+        run = parse_run(*parsed, self.programme_id) if parsed else None
         if problems or run is None:
             raise StoreError(problems or [Problem(str(target), "", "cannot be read")])
         return run
@@ -655,7 +276,7 @@ class NotesFolder:
         """
         if notes.programme_id != self.programme_id:
             message = (
-                f"the notes are for programme {_quote(notes.programme_id)}, this folder for {_quote(self.programme_id)}"
+                f"the notes are for programme {quote(notes.programme_id)}, this folder for {quote(self.programme_id)}"
             )
             raise StoreError([Problem(str(self.path), "", message)])
         with self._mutex:
@@ -678,10 +299,10 @@ class NotesFolder:
                             done.append(target)
                     else:
                         assert item is not None
-                        _write_atomic(target, _encode(render_item(self.programme_id, item)))
+                        _write_atomic(target, encode(render_item(self.programme_id, item)))
                         done.append(target)
                 except OSError as exc:
-                    problems.append(Problem(str(target), "", f"not saved: {_reason(exc)}"))
+                    problems.append(Problem(str(target), "", f"not saved: {os_reason(exc)}"))
                     continue
                 if item is None:
                     self._saved_items.pop(session_id, None)
@@ -690,11 +311,11 @@ class NotesFolder:
             if run_changed:
                 target = self.path / RUN_FILE
                 try:
-                    _write_atomic(target, _encode(render_run(notes.run)))
+                    _write_atomic(target, encode(render_run(notes.run)))
                     done.append(target)
                     self._saved_run = notes.run
                 except OSError as exc:
-                    problems.append(Problem(str(target), "", f"not saved: {_reason(exc)}"))
+                    problems.append(Problem(str(target), "", f"not saved: {os_reason(exc)}"))
             if problems:
                 raise StoreError(problems)
             return done
@@ -702,11 +323,11 @@ class NotesFolder:
     def _refuse(self, session_id: str, item: ItemNotes | None) -> str:
         """Why an item cannot be a file here ("" if it can)."""
         if not ID_PATTERN.match(session_id):
-            return f"{_quote(session_id)} is not a valid agenda item id for a file name"
+            return f"{quote(session_id)} is not a valid agenda item id for a file name"
         if session_id == _RUN_ID:
             return f'an agenda item cannot be called "{_RUN_ID}": {RUN_FILE} holds the run state'
         if item is not None and item.session_id != session_id:
-            return f"the item is filed as {_quote(session_id)} but says it is {_quote(item.session_id)}"
+            return f"the item is filed as {quote(session_id)} but says it is {quote(item.session_id)}"
         return ""
 
     def _make_folder(self) -> None:
@@ -715,7 +336,7 @@ class NotesFolder:
         except FileExistsError:
             raise StoreError([Problem(str(self.path), "", "is a file, not a notes folder")]) from None
         except OSError as exc:
-            raise StoreError([Problem(str(self.path), "", f"cannot be created: {_reason(exc)}")]) from None
+            raise StoreError([Problem(str(self.path), "", f"cannot be created: {os_reason(exc)}")]) from None
 
     # -- the lock -------------------------------------------------------------
 
@@ -727,7 +348,7 @@ class NotesFolder:
         since = dt.datetime.now().replace(microsecond=0)
         text = (
             "# A facilitator has these notes open. Remove this file only if that program is gone.\n"
-            f'program = "facilitator"\nhost = {_string(socket.gethostname())}\npid = {os.getpid()}\n'
+            f'program = "facilitator"\nhost = {toml_string(socket.gethostname())}\npid = {os.getpid()}\n'
             f"since = {since.isoformat()}\n"
         )
         for attempt in range(3):
@@ -737,17 +358,17 @@ class NotesFolder:
                 self._check_holder(take_over=attempt == 0)  # a stale lock is taken over once, not fought for
                 continue
             except OSError as exc:
-                raise StoreError([Problem(str(self.lock_path), "", f"cannot be created: {_reason(exc)}")]) from None
+                raise StoreError([Problem(str(self.lock_path), "", f"cannot be created: {os_reason(exc)}")]) from None
             try:
                 try:
-                    os.write(fd, _encode(text))
+                    os.write(fd, encode(text))
                     os.fsync(fd)
                 finally:
                     os.close(fd)
             except OSError as exc:
                 with contextlib.suppress(OSError):
                     os.unlink(self.lock_path)
-                raise StoreError([Problem(str(self.lock_path), "", f"cannot be written: {_reason(exc)}")]) from None
+                raise StoreError([Problem(str(self.lock_path), "", f"cannot be written: {os_reason(exc)}")]) from None
             self._lock_text = text
             self._remove_leftovers()
             return
@@ -786,7 +407,7 @@ class NotesFolder:
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise StoreError([Problem(str(self.lock_path), "", f"cannot be replaced: {_reason(exc)}")]) from None
+            raise StoreError([Problem(str(self.lock_path), "", f"cannot be replaced: {os_reason(exc)}")]) from None
         try:
             moved = aside.read_bytes()
         except OSError:
@@ -830,7 +451,7 @@ def _lock_holder(raw: bytes) -> tuple[str, int, dt.datetime] | None:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
     host, pid, since = data.get("host"), data.get("pid"), data.get("since")
-    if not isinstance(host, str) or not _INT[1](pid) or pid <= 0 or not isinstance(since, dt.datetime):
+    if not isinstance(host, str) or not INT[1](pid) or pid <= 0 or not isinstance(since, dt.datetime):
         return None
     return host, pid, since
 

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import pytest
 
-from facilitator import store
+from facilitator import notes_toml
 from facilitator.notes import (
     Answer,
     ItemNotes,
@@ -94,7 +94,7 @@ def realistic() -> Notes:
 def regrouped(notes: Notes) -> Notes:
     """The same notes with each item's answers in file order (by prompt, then group)."""
     for item in list(notes.items.values()):
-        answers = tuple(a for groups in store._grouped(item.answers).values() for g in groups.values() for a in g)
+        answers = tuple(a for groups in notes_toml._grouped(item.answers).values() for g in groups.values() for a in g)
         notes = notes.with_item(replace(item, answers=answers))
     return notes
 

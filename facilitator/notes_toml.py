@@ -1,0 +1,411 @@
+"""The notes files' TOML: writing one item or the run state, and reading one file back.
+
+`render_item` and `render_run` give the exact text saved (stable order, so two
+runs diff cleanly); `parse_file`, `parse_run` and `parse_item` read one file,
+adding a `Problem` (file, key path, line) for everything wrong instead of
+stopping at the first. The folder, the lock and atomic writes are `store.py`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import tomli_w
+
+from facilitator.notes import SCHEMA, Answer, ItemNotes, RunState, Theme, Timing
+from facilitator.problems import Problem, get_close_matches, locate_line
+
+# ------------------------------------------------------------------ writing TOML
+
+# Strings with none of these characters are written as-is between quotes; the
+# rest go through tomli_w, which escapes quotes, backslashes and control characters.
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def toml_string(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return f'"{value}"'
+    return tomli_w.dumps({"v": value})[4:-1]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # a TOML local (or offset) date-time: 2026-11-29T10:20:00
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, tuple | list):
+        inline = "[" + ", ".join(_value(v) for v in value) + "]"
+        if len(inline) <= 90:
+            return inline
+        return "[\n" + "".join(f"    {_value(v)},\n" for v in value) + "]"
+    raise TypeError(f"cannot store {type(value).__name__} in a notes file")
+
+
+def _line(key: str, value: object) -> str:
+    return f"{key} = {_value(value)}"
+
+
+def _grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
+    """Answers by prompt, then by group, each in order of its first answer."""
+    prompts: dict[str, dict[str, list[Answer]]] = {}
+    for answer in answers:
+        prompts.setdefault(answer.prompt_id, {}).setdefault(answer.group, []).append(answer)
+    return prompts
+
+
+@lru_cache(maxsize=50_000)
+def _answer_block(a: Answer) -> str:
+    # Answers never change (an edit makes a new Answer), so each one's text is
+    # rendered once: saving an item of 5,000 answers after one capture then
+    # costs a join, not 5,000 renderings, and leaves the UI thread its CPU.
+    out = ["", "[[prompts.groups.answers]]", _line("id", a.id), _line("text", a.text)]
+    out.append(_line("captured_at", a.captured_at))
+    if a.edited_at is not None:
+        out.append(_line("edited_at", a.edited_at))
+    if a.votes:
+        out.append(_line("votes", a.votes))
+    if a.starred:
+        out.append(_line("starred", True))
+    if a.category:
+        out.append(_line("category", a.category))
+    return "\n".join(out)
+
+
+def render_item(programme_id: str, item: ItemNotes) -> str:
+    """The TOML text of one agenda item's file.
+
+    Saving regroups the answers: by prompt (prompts in order of their first
+    answer), then by group (in order of the group's first answer to that prompt),
+    keeping their order within a group. `load_notes` returns answers in this file
+    order, so saving what was loaded gives the same bytes again.
+    """
+    out = [_line("schema", SCHEMA), _line("programme", programme_id), _line("session", item.session_id)]
+    for prompt_id, groups in _grouped(item.answers).items():
+        out += ["", "[[prompts]]", _line("id", prompt_id)]
+        for group, answers in groups.items():
+            out += ["", "[[prompts.groups]]", _line("group", group)]
+            out += [_answer_block(a) for a in answers]
+    for theme in item.themes:
+        out += ["", "[[themes]]", _line("id", theme.id), _line("name", theme.name), _line("answers", theme.answer_ids)]
+        if theme.votes:
+            out.append(_line("votes", theme.votes))
+    return "\n".join(out) + "\n"
+
+
+def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
+    session_id, timing = entry
+    started = timing.started_at
+    return (started is None, started.replace(tzinfo=None) if started else dt.datetime.min, session_id)
+
+
+def render_run(run: RunState) -> str:
+    """The TOML text of run.toml: position first, then timings by start time."""
+    out = [_line("schema", SCHEMA), _line("programme", run.programme_id)]
+    out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
+    for session_id, timing in sorted(run.timings.items(), key=_timing_order):
+        key = session_id if _BARE_KEY.match(session_id) else toml_string(session_id)
+        out += ["", f"[timings.{key}]"]
+        if timing.started_at is not None:
+            out.append(_line("started_at", timing.started_at))
+        if timing.ended_at is not None:
+            out.append(_line("ended_at", timing.ended_at))
+    return "\n".join(out) + "\n"
+
+
+def encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a broken paste) cannot be UTF-8: keep the rest
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+# ------------------------------------------------------------------ reading TOML
+
+_STR = ("a string", lambda v: isinstance(v, str))
+INT = ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
+_BOOL = ("true or false", lambda v: isinstance(v, bool))
+_WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.datetime))
+_LIST = ("a list", lambda v: isinstance(v, list))
+_TABLE = ("a table", lambda v: isinstance(v, dict))
+_Kind = tuple[str, Callable[[Any], bool]]
+
+_ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes"}
+_PROMPT_KEYS = {"id", "groups"}
+_GROUP_KEYS = {"group", "answers"}
+_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category"}
+_THEME_KEYS = {"id", "name", "answers", "votes"}
+_RUN_KEYS = {"schema", "programme", "session", "prompt", "timings"}
+_TIMING_KEYS = {"started_at", "ended_at"}
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in its own words ("No space left on device")."""
+    return exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc) or type(exc).__name__)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(text: str) -> str:
+    """A string from a file, shown in a message on one line."""
+    return toml_string(_clip(text))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {quote(value)}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date without a time"
+    if isinstance(value, dt.time):
+        return "a time without a date"
+    return "a list" if isinstance(value, list) else "a table"
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _locate(text: str, where: str) -> int | None:
+    """The line of a key path; ``timings.<id>.<key>`` (plain tables) is found here."""
+    if not where.startswith("timings."):
+        return locate_line(text, where)
+    _, _, rest = where.partition(".")
+    session_id, _, key = rest.partition(".")
+    lines = text.splitlines()
+    headers = {f"[timings.{session_id}]", f"[timings.{toml_string(session_id)}]"}
+    head = next((i for i, line in enumerate(lines) if line.strip().replace(" ", "") in headers), None)
+    if head is None:
+        return None
+    for i in range(head + 1, len(lines)):
+        if lines[i].lstrip().startswith("["):
+            break
+        if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
+            return i + 1
+    return head + 1
+
+
+class _File:
+    """One file being read: where problems are recorded with their key path and line."""
+
+    def __init__(self, path: Path, text: str, problems: list[Problem]) -> None:
+        self.name = str(path)
+        self.text = text
+        self.problems = problems
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.name, where, message, _locate(self.text, where)))
+
+    def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = get_close_matches(key, sorted(allowed), n=1)
+                self.add(_join(where, key), "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
+
+    def get(self, table: dict[str, Any], key: str, kind: _Kind, where: str, required: bool = False) -> Any:
+        if key not in table:
+            if required:
+                self.add(_join(where, key), "is missing")
+            return None
+        value = table[key]
+        if not kind[1](value):
+            self.add(_join(where, key), f"must be {kind[0]}, not {_describe(value)}")
+            return None
+        return value
+
+    def ident(self, table: dict[str, Any], where: str) -> str | None:
+        value = self.get(table, "id", _STR, where, required=True)
+        if value == "":
+            self.add(_join(where, "id"), "must not be empty")
+            return None
+        return value
+
+    def tables(self, table: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for i, value in enumerate(self.get(table, key, _LIST, where) or []):
+            at = f"{_join(where, key)}[{i}]"
+            if isinstance(value, dict):
+                out.append((at, value))
+            else:
+                self.add(at, f"must be a table, not {_describe(value)}")
+        return out
+
+    def schema_ok(self, data: dict[str, Any]) -> bool:
+        if "schema" not in data:
+            self.add("schema", f"is missing: every notes file starts with schema = {SCHEMA}")
+            return False
+        value = data["schema"]
+        if INT[1](value) and value == SCHEMA:
+            return True
+        shown = value if INT[1](value) else toml_string(value) if isinstance(value, str) else _describe(value)
+        line = _locate(self.text, "schema")
+        self.problems.append(Problem(self.name, "", f"schema = {shown}: this version reads schema {SCHEMA}", line))
+        return False
+
+    def programme_ok(self, data: dict[str, Any], expected: str | None) -> str | None:
+        programme = self.get(data, "programme", _STR, "", required=True)
+        if programme is not None and expected is not None and programme != expected:
+            self.add("programme", f"belongs to programme {quote(programme)}, not {quote(expected)}")
+        return programme
+
+
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        problems.append(Problem(name, "", "is a folder, not a notes file"))
+        return None
+    except PermissionError:
+        problems.append(Problem(name, "", "permission denied"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(name, "", f"cannot be read ({os_reason(exc)})"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line))
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_file(path: Path, problems: list[Problem]) -> tuple[_File, dict[str, Any]] | None:
+    text = _read(path, problems)
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = str(exc), None
+        match = _AT.search(message)
+        if match:
+            line = int(match[1])
+            message = f"{_AT.sub('', message).strip()} (column {match[2]})"
+        problems.append(Problem(str(path), "", f"TOML syntax: {message}", line))
+        return None
+    except RecursionError:
+        problems.append(Problem(str(path), "", "nested too deeply to be a notes file"))
+        return None
+    return _File(path, text, problems), data
+
+
+def parse_run(f: _File, data: dict[str, Any], expected: str | None) -> RunState | None:
+    f.keys(data, _RUN_KEYS, "")
+    if not f.schema_ok(data):
+        return None
+    programme = f.programme_ok(data, expected)
+    session = f.get(data, "session", _STR, "") or ""
+    prompt = f.get(data, "prompt", _STR, "") or ""
+    timings: dict[str, Timing] = {}
+    for session_id, value in (f.get(data, "timings", _TABLE, "") or {}).items():
+        where = f"timings.{session_id}"
+        if not isinstance(value, dict):
+            f.add(where, f"must be a table, not {_describe(value)}")
+            continue
+        f.keys(value, _TIMING_KEYS, where)
+        timings[session_id] = Timing(f.get(value, "started_at", _WHEN, where), f.get(value, "ended_at", _WHEN, where))
+    return RunState(programme or "", session, prompt, MappingProxyType(timings))
+
+
+def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, group: str) -> Answer | None:
+    f.keys(table, _ANSWER_KEYS, where)
+    answer_id = f.ident(table, where)
+    text = f.get(table, "text", _STR, where, required=True)
+    captured = f.get(table, "captured_at", _WHEN, where, required=True)
+    edited = f.get(table, "edited_at", _WHEN, where)
+    votes = f.get(table, "votes", INT, where) or 0
+    starred = f.get(table, "starred", _BOOL, where) or False
+    category = f.get(table, "category", _STR, where) or ""
+    if answer_id is None or text is None or captured is None:
+        return None
+    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category)
+
+
+def parse_item(
+    f: _File, data: dict[str, Any], session_id: str, expected: str | None, seen: dict[str, str]
+) -> tuple[ItemNotes, str | None] | None:
+    f.keys(data, _ITEM_KEYS, "")
+    if not f.schema_ok(data):
+        return None
+    programme = f.programme_ok(data, expected)
+    session = f.get(data, "session", _STR, "", required=True)
+    if session is not None and session != session_id:
+        f.add("session", f"is {quote(session)} but the file is {session_id}.toml: they must match")
+    answers: list[Answer] = []
+    ids: set[str] = set()
+    for pwhere, prompt in f.tables(data, "prompts", ""):
+        f.keys(prompt, _PROMPT_KEYS, pwhere)
+        prompt_id = f.get(prompt, "id", _STR, pwhere, required=True)
+        for gwhere, table in f.tables(prompt, "groups", pwhere):
+            f.keys(table, _GROUP_KEYS, gwhere)
+            group = f.get(table, "group", _STR, gwhere, required=True)
+            for awhere, raw in f.tables(table, "answers", gwhere):
+                answer = _parse_answer(f, raw, awhere, prompt_id or "", group or "")
+                answer_id = raw.get("id")
+                if isinstance(answer_id, str) and answer_id:
+                    if answer_id in seen:
+                        f.add(f"{awhere}.id", f"answer id {quote(answer_id)} is used twice (also {seen[answer_id]})")
+                        continue
+                    seen[answer_id] = f"{f.name}: {awhere}"
+                    ids.add(answer_id)
+                if answer is not None and prompt_id is not None and group is not None:
+                    answers.append(answer)
+    themes = _parse_themes(f, data, ids)
+    return ItemNotes(session_id, tuple(answers), themes), programme
+
+
+def _parse_themes(f: _File, data: dict[str, Any], ids: set[str]) -> tuple[Theme, ...]:
+    themes: list[Theme] = []
+    theme_ids: set[str] = set()
+    member: dict[str, str] = {}  # answer id -> where the theme that holds it is
+    for twhere, table in f.tables(data, "themes", ""):
+        f.keys(table, _THEME_KEYS, twhere)
+        theme_id = f.ident(table, twhere)
+        if theme_id is not None and theme_id in theme_ids:
+            f.add(f"{twhere}.id", f"theme id {quote(theme_id)} is used twice in this file")
+        name = f.get(table, "name", _STR, twhere, required=True)
+        votes = f.get(table, "votes", INT, twhere) or 0
+        answer_ids: list[str] = []
+        for i, answer_id in enumerate(f.get(table, "answers", _LIST, twhere) or []):
+            where = f"{twhere}.answers[{i}]"
+            if not isinstance(answer_id, str):
+                f.add(where, f"must be an answer id (a string), not {_describe(answer_id)}")
+            elif answer_id not in ids:
+                f.add(where, f"{quote(answer_id)} is not an answer in this file")
+            elif answer_id in member:
+                f.add(where, f"{quote(answer_id)} is already in {member[answer_id]}: an answer belongs to one theme")
+            else:
+                member[answer_id] = f"{twhere} ({quote(name or '')})"
+                answer_ids.append(answer_id)
+        if theme_id is not None and name is not None:
+            theme_ids.add(theme_id)
+            themes.append(Theme(theme_id, name, tuple(answer_ids), votes))
+    return tuple(themes)
+
+
+def first_answer_order(item: ItemNotes) -> tuple[bool, dt.datetime, str]:
+    times = [a.captured_at.replace(tzinfo=None) for a in item.answers]
+    return (not times, min(times, default=dt.datetime.min), item.session_id)
