@@ -155,7 +155,7 @@ class RunScreen(ThemeActions, Screen):
         else:
             rows = group_rows(item, meeting.prompt_id, self.filter_text, self.marked, self.by_votes)
         self._rows_cache[self.view] = (key, item, rows)
-        self.board.set_rows(list(rows), select=select)  # a copy: a capture inserts into the board's list
+        self.board.set_rows(rows, select=select)
         self._label_board()
 
     @on(Input.Changed, "#filter")

@@ -95,6 +95,8 @@ class AnswerBoard(ScrollView, can_focus=True):
         # a hit counts only when the row is still equal (the answer was not edited).
         self._cache: dict[tuple[str, str, bool, int, bool], tuple[Row, list[Strip]]] = {}
         self._width = 0
+        # Measured layouts of recent row lists: id -> (the list, width, heights, tops, lines).
+        self._layouts: dict[int, tuple[list[Row], int, list[int], list[int], int]] = {}
         self._restyled = True
         self._looks: tuple[object, ...] = ()
         self._cursor_look: object = None
@@ -102,13 +104,28 @@ class AnswerBoard(ScrollView, can_focus=True):
     # -- data -------------------------------------------------------------------
 
     def set_rows(self, rows: list[Row], select: str | None = None) -> None:
-        """Show these rows, keeping the selection on `select` or the same answer."""
+        """Show these rows, keeping the selection on `select` or the same answer.
+
+        The board works on its own copy (a capture inserts into it). When the
+        very same list comes back (the screen switching back to a view it built
+        before), its measured layout is reused instead of measuring every row.
+        """
         keep = select if select is not None else self.selected_id
-        self.rows = rows
+        self.rows = list(rows)
         index = next((i for i, r in enumerate(rows) if r.answer and r.key == keep), -1) if keep else -1
         if index < 0:
             index = self._nearest_answer(min(max(self.cursor, 0), len(rows) - 1)) if rows else -1
-        self._relayout()
+        width = self.scrollable_content_region.width or self.size.width
+        known = self._layouts.get(id(rows))
+        if known is not None and known[0] is rows and known[1] == width and width > 0:
+            _, _, heights, tops, total = known
+            self._width, self._heights, self._row_top, self._line_count = width, list(heights), list(tops), total
+            self._sized()
+        else:
+            self._relayout()
+            if len(self._layouts) >= 4:
+                self._layouts.pop(next(iter(self._layouts)))
+            self._layouts[id(rows)] = (rows, self._width, list(self._heights), list(self._row_top), self._line_count)
         self.cursor = index
 
     def insert_row(self, index: int, row: Row) -> None:
