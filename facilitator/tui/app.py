@@ -13,7 +13,7 @@ from textual.message import Message
 
 from facilitator.autosave import AutoSaver, SaveStatus
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes
+from facilitator.notes import Notes, NotesError
 from facilitator.problems import Problem
 from facilitator.store import NotesFolder, StoreError
 from facilitator.tui.screens.run import CommandArea, RunScreen
@@ -120,6 +120,17 @@ class FacilitatorApp(App[None]):
         if self.loading:
             self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
         return self.loading
+
+    def apply(self, action, *args) -> bool:
+        """Run a meeting operation for a screen: refused while loading, a NotesError becomes a notice."""
+        if self.still_loading():
+            return False
+        try:
+            action(*args)
+        except NotesError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        return True
 
     def undo(self) -> bool:
         """Undo the last change to the answers, save, and say what was undone."""

@@ -7,6 +7,7 @@ every built-in theme, light or dark.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import App
 from textual.color import Color
 
@@ -26,6 +27,16 @@ def badge(app: App, name: str) -> str:
     """Bold text on a theme colour, in whichever of black or white reads best on it."""
     background = Color.parse(colour(app, name, "#808080"))
     return f"bold {background.get_contrast_text().hex6} on {background.hex6}"
+
+
+def timebox_badge(app: App, label: str, state: str) -> Text:
+    """The countdown as shown beside an item's title: warning colours at 5 minutes, red when over."""
+    box = Text(f" ⏱ {label} ") if label else Text("")
+    if state == "warning":
+        box.stylize(badge(app, "warning"))
+    elif state == "overrun":
+        box.stylize(badge(app, "error"))
+    return box
 
 
 def muted(app: App) -> str:

@@ -247,15 +247,10 @@ class ExerciseScreen(Screen):
 
     def change(self, action, *args, columns, select: str | None = None) -> bool:
         """Run a meeting operation, save, redraw the columns it touched; errors become a notice."""
-        if self._still_loading():
+        if not self.app.apply(action, *args):
             return False
-        try:
-            action(*args)
-        except NotesError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        self.app.notes_changed()
         self.redraw(sorted(set(columns)), select)
+        self.call_after_refresh(self.app.notes_changed)  # draw first, then save
         return True
 
     def _file(self, target: int, follow: bool) -> None:

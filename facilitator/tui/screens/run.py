@@ -238,12 +238,7 @@ class RunScreen(ThemeActions, Screen):
         """
         if self.by_votes:
             return self.change(action, answer_id, *args, select=answer_id)
-        if self._still_loading():
-            return False
-        try:
-            action(answer_id, *args)
-        except NotesError as exc:
-            self.notify(str(exc), severity="error")
+        if not self.app.apply(action, answer_id, *args):
             return False
         found = self.meeting.notes.find(answer_id)
         board = self.board
@@ -260,12 +255,7 @@ class RunScreen(ThemeActions, Screen):
 
     def change(self, action, *args, select: str | None = None) -> bool:
         """Run a meeting operation, then redraw and save; errors become a notice."""
-        if self._still_loading():
-            return False
-        try:
-            action(*args)
-        except NotesError as exc:
-            self.notify(str(exc), severity="error")
+        if not self.app.apply(action, *args):
             return False
         self.refresh_all(select)
         self.call_after_refresh(self.app.notes_changed)  # draw first, then save (see _captured)

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from facilitator.programme import Prompt, Session
-from facilitator.tui.colours import badge, muted
+from facilitator.tui.colours import muted, timebox_badge
 from facilitator.tui.widgets.exercise_column import NOT_YET, ColumnSpec
 
 
@@ -55,11 +55,7 @@ class ExerciseBrief(Static):
         head = Table.grid(expand=True)
         head.add_column(ratio=1)
         head.add_column(no_wrap=True, justify="right")
-        box = Text(f" ⏱ {self.timebox_label} ") if self.timebox_label else Text("")
-        if self.timebox_state == "warning":
-            box.stylize(badge(app, "warning"))
-        elif self.timebox_state == "overrun":
-            box.stylize(badge(app, "error"))
+        box = timebox_badge(app, self.timebox_label, self.timebox_state)
         title = Text(session.title, style="bold")
         if self.compact:
             title.no_wrap, title.overflow = True, "ellipsis"

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from facilitator.programme import Prompt, Session
-from facilitator.tui.colours import badge, colour, muted
+from facilitator.tui.colours import colour, muted, timebox_badge
 
 
 class ItemPanel(Static):
@@ -52,11 +52,7 @@ class ItemPanel(Static):
         head.add_column(ratio=1)
         head.add_column(no_wrap=True, justify="right")
         kind = "" if session.kind == "discussion" else f"  ({session.kind})"
-        box = Text(f" ⏱ {self.timebox_label} ") if self.timebox_label else Text("")
-        if self.timebox_state == "warning":
-            box.stylize(badge(app, "warning"))
-        elif self.timebox_state == "overrun":
-            box.stylize(badge(app, "error"))
+        box = timebox_badge(app, self.timebox_label, self.timebox_state)
         head.add_row(Text(session.title + kind, style="bold"), box)
         parts: list[object] = [head]
 
