@@ -79,6 +79,7 @@ async def test_cluster_vote_star_and_theme_view(programme_2012, notes_dir, clock
         await pilot.press("t")
         headings = [r.heading for r in app.screen.board.rows if r.answer is None]
         assert headings == ["◆ Focal point", "◆ Survivor participation", UNTHEMED]
+        assert app.screen.board.border_subtitle.startswith("5 answers · 2 themes")
         focal = next(r for r in app.screen.board.rows if r.heading == "◆ Focal point")
         assert focal.count == 2 and "Cambodia, Colombia" in focal.note and "+1" in focal.note
 

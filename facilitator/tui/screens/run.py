@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from facilitator.notes import Answer, NotesError
-from facilitator.tui.board_rows import group_rows, theme_rows
+from facilitator.tui.board_rows import UNTHEMED, group_rows, theme_rows
 from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
@@ -205,7 +205,7 @@ class RunScreen(ThemeActions, Screen):
             board.border_subtitle = f"reading {self.app.notes_label}…"
             return
         answers = board.answer_count
-        groups = len(board.rows) - answers
+        groups = sum(1 for row in board.rows if row.answer is None and row.heading != UNTHEMED)
         shown = f"{plural(answers, 'answer')} · {plural(groups, 'theme' if self.view == 'theme' else 'group')}"
         if self.filter_text:
             shown += f" · filter “{self.filter_text}”"
