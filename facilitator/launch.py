@@ -44,7 +44,7 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
         folder.unlock()
     if app.load_error is not None:
         raise app.load_error
-    rescued = getattr(app, "rescued_to", None)
+    rescued = app.rescued_to
     if rescued:
         print(f"Notes written to {rescued} (the notes folder {folder.path} could not be written).")
     elif app.unsaved_on_exit:

@@ -64,7 +64,7 @@ async def test_export_from_the_palette_writes_a_file_and_names_it(programme_2012
         await pilot.press("enter")
         for _ in range(100):
             await asyncio.sleep(0.02)
-            if getattr(app, "last_export", None):
+            if app.last_export is not None:
                 break
         path = app.last_export
     folder.unlock()

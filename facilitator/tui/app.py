@@ -68,6 +68,8 @@ class FacilitatorApp(App[None]):
         self.retry_seconds = retry_seconds
         self.saver: AutoSaver | None = None
         self.unsaved_on_exit = False
+        self.rescued_to: Path | None = None  # where the notes went when the folder refused them
+        self.last_export: Path | None = None
         # True until the answers are read: the screen shows at once (a day of
         # 5,000 answers takes a few hundred ms to parse) but nothing changes
         # or saves until they are in, so nothing on disk can be overwritten.
