@@ -158,7 +158,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
     """Replace `target` with `data` so that a crash leaves either the old file or the new one."""
     tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -299,7 +299,7 @@ class NotesFolder:
                             done.append(target)
                     else:
                         assert item is not None
-                        _write_atomic(target, encode(render_item(self.programme_id, item)))
+                        write_atomic(target, encode(render_item(self.programme_id, item)))
                         done.append(target)
                 except OSError as exc:
                     problems.append(Problem(str(target), "", f"not saved: {os_reason(exc)}"))
@@ -311,7 +311,7 @@ class NotesFolder:
             if run_changed:
                 target = self.path / RUN_FILE
                 try:
-                    _write_atomic(target, encode(render_run(notes.run)))
+                    write_atomic(target, encode(render_run(notes.run)))
                     done.append(target)
                     self._saved_run = notes.run
                 except OSError as exc:

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 from pathlib import Path
 
 from facilitator.exporters import FORMATS, export, export_summary
 from facilitator.notes import Notes
 from facilitator.programme import Programme
-
-
-def write_file(output: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `output`, then rename it over: never a half-written file.
-
-    Raises OSError (the caller says which file and why).
-    """
-    tmp = output.with_name(f".{output.name}.{os.urandom(4).hex()}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, output)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+from facilitator.store import write_atomic as write_file  # one atomic write for notes and exports
 
 
 def export_to_folder(

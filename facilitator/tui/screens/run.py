@@ -177,17 +177,7 @@ class RunScreen(ThemeActions, Screen):
             self.refresh_board(select=answer.id)  # the new answer's place depends on the view
             self._show_item()
             return
-        board = self.board
-        rows = board.rows
-        heading = next((i for i, row in enumerate(rows) if row.answer is None and row.heading == answer.group), -1)
-        if heading < 0:
-            board.insert_row(len(rows), Row(heading=answer.group, count=1))
-            at = len(rows)
-        else:
-            at = next((i for i in range(heading + 1, len(rows)) if rows[i].answer is None), len(rows))
-            board.replace_row(heading, Row(heading=answer.group, count=rows[heading].count + 1))
-        board.insert_row(at, Row(answer=answer))
-        board.cursor = at
+        self.board.insert_answer(Row(answer=answer))
         self._label_board()
         self._show_item()
 

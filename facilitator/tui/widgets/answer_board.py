@@ -141,6 +141,26 @@ class AnswerBoard(ScrollView, can_focus=True):
             self.cursor += 1  # keep the selection on the same answer
         self._sized()
 
+    def insert_answer(self, row: Row) -> int:
+        """Put one new answer row at the end of its group (a new group goes last), select it.
+
+        Used by a capture on the run screen and on the exercise board: the hot
+        path, so nothing else is measured again. Returns the row's index.
+        """
+        assert row.answer is not None
+        group = row.answer.group
+        rows = self.rows
+        heading = next((i for i, r in enumerate(rows) if r.answer is None and r.heading == group), -1)
+        if heading < 0:
+            self.insert_row(len(rows), Row(heading=group, count=1))
+            at = len(rows)
+        else:
+            at = next((i for i in range(heading + 1, len(rows)) if rows[i].answer is None), len(rows))
+            self.replace_row(heading, Row(heading=group, count=rows[heading].count + 1))
+        self.insert_row(at, row)
+        self.cursor = at
+        return at
+
     def replace_row(self, index: int, row: Row) -> None:
         """Replace one row (a heading whose count changed)."""
         self.rows[index] = row

@@ -99,17 +99,7 @@ class ExerciseColumn(Vertical):
 
     def add(self, answer: Answer) -> None:
         """Put one new card under its group without rebuilding the column (a capture is the hot path)."""
-        board = self.board
-        rows = board.rows
-        heading = next((i for i, row in enumerate(rows) if row.answer is None and row.heading == answer.group), -1)
-        if heading < 0:
-            board.insert_row(len(rows), Row(heading=answer.group, count=1))
-            at = len(rows)
-        else:
-            at = next((i for i in range(heading + 1, len(rows)) if rows[i].answer is None), len(rows))
-            board.replace_row(heading, Row(heading=answer.group, count=rows[heading].count + 1))
-        board.insert_row(at, Row(answer=_card(answer)))
-        board.cursor = at
+        self.board.insert_answer(Row(answer=_card(answer)))
         self.count += 1
         self._draw_header()
 
