@@ -4,14 +4,14 @@
     python benchmarks/_startup_driver.py app NOTES_DIR HH:MM
 
 The parent puts `time.time()` in FACILITATOR_BENCH_T0 just before it spawns
-this process. "First frame" is the screen's `call_after_refresh` callback
-registered in its mount handler, run once the screen has been composed, laid
-out and painted and no widget is dirty any more. During the app's start-up
-batch Textual runs such callbacks before anything is painted, so a hook on
-`App._display` records the first update of that screen that reaches the
-driver ("paint": the frame a terminal would show first) and the callback
-re-arms itself until that has happened. The child prints
-one JSON line after the app has exited (Textual captures stdout while it runs).
+this process. A hook on `App._display` records every update of the target
+screen that reaches the (headless) driver: "paint" is the first, the frame a
+terminal would show first. "First frame" is the last paint before the screen
+is settled (composed, laid out, painted, nothing dirty: the test Textual's own
+`Screen._on_idle` makes), so a screen that paints half-built and then
+rebuilds a widget is timed to its finished frame. A timer polls for that state
+every millisecond from the screen's mount. The child prints one JSON line
+after the app has exited (Textual captures stdout while it runs).
 
 Kept tiny on purpose: it imports nothing the app itself would not import.
 """
@@ -30,28 +30,39 @@ SIZE = (120, 36)
 marks: dict[str, float] = {"main": _T_MAIN}
 
 
+def settled(screen) -> bool:
+    """Nothing left to lay out, recompose or repaint on the screen (Screen._on_idle's test)."""
+    return not (screen._layout_required or screen._scroll_required or screen._repaint_required
+                or screen._recompose_required or screen._dirty_widgets)
+
+
 def first_frame(app) -> None:
-    if "paint" not in marks:
-        # Textual runs these callbacks at once while the app's start-up batch is
-        # open (nothing painted yet): wait for the next refresh after a real paint.
-        app.screen.call_after_refresh(first_frame, app)
+    # Polled on a timer, not re-armed with call_after_refresh: a screen with
+    # nothing left to do after its first paint gets no further refresh, and
+    # such a callback would never run.
+    if "paint" not in marks or app._batch_count or not settled(app.screen):
+        app.set_timer(0.001, lambda: first_frame(app))
         return
-    marks.setdefault("frame", time.time())
+    # The frame on screen once it is settled is the last one painted.
+    marks.setdefault("frame", marks["last_paint"])
     if getattr(app, "loading", False):
         # Also time until the answers are read and on screen (reported apart).
-        app.screen.set_timer(0.005, lambda: first_frame(app))
+        app.set_timer(0.005, lambda: first_frame(app))
         return
-    marks.setdefault("answers_shown", time.time())
-    app.call_after_refresh(app.exit)
+    if "answers_shown" not in marks:
+        marks["answers_shown"] = time.time()
+        app.call_after_refresh(app.exit)
 
 
 def watch_paint(app, is_target) -> None:
-    """Record the first time the target screen's update reaches the (headless) driver."""
+    """Record the first and the latest time the target screen's update reaches the (headless) driver."""
     original = app._display
 
     def display(screen, renderable):
-        if renderable is not None and not app._batch_count and "paint" not in marks and is_target(screen):
-            marks["paint"] = time.time()
+        if renderable is not None and not app._batch_count and is_target(screen):
+            now = time.time()
+            marks.setdefault("paint", now)
+            marks["last_paint"] = now
         return original(screen, renderable)
 
     app._display = display

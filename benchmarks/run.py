@@ -744,8 +744,9 @@ def main() -> int:
             "scratch": tempfile.gettempdir(),
         },
         "startup_signal": "time.time() in the parent just before spawning, to time.time() in the child at the "
-        "run screen's first call_after_refresh after its first paint (interpreter start-up and "
-        "imports included, exit excluded; wall time including exit is in each sample)",
+        "last update of the run screen reaching the driver (App._display hook) before the screen is settled "
+        "(nothing to lay out, recompose or repaint); interpreter start-up and imports included, exit excluded; "
+        "the first paint and the wall time including exit are in each sample",
         "capture_signal": "Enter pressed via Pilot -> first frame composited after the board's rows hold the new "
         "answer (App._display hook); Enter -> the item file holds the answer's unique text "
         "(stat polled every 1 ms from Enter)",

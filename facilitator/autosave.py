@@ -4,7 +4,9 @@
 `submit` (which never blocks); the thread saves the newest value it has been
 given, skipping any it was handed in between, and reports each outcome through
 a callback. A failed save (read-only folder, full disk, folder removed) keeps
-the notes in memory and is retried until the disk accepts them again.
+the notes in memory and is retried until the disk accepts them again. While
+idle it checks now and then that the disk still holds what it saved: a notes
+folder deleted while the app runs is written again, whole, even if nobody types.
 """
 
 from __future__ import annotations
@@ -38,15 +40,19 @@ class AutoSaver:
         on_status: Callable[[SaveStatus], None] = lambda status: None,
         retry_seconds: float = 3.0,
         settle_seconds: float = 0.1,
+        check_seconds: float | None = None,
     ) -> None:
         self.folder = folder
         self.on_status = on_status
         self.retry_seconds = retry_seconds
+        # While idle, look this often (default: retry_seconds) whether what was saved is still on disk.
+        self.check_seconds = retry_seconds if check_seconds is None else check_seconds
         # Wait this long after a change before writing: the screen draws the
         # change first, and a burst of keystrokes becomes one save.
         self.settle_seconds = settle_seconds
         self.status = SaveStatus("saved")
         self._wanted: Notes | None = None  # newest value not yet on disk
+        self._saved: Notes | None = None  # the value last saved
         self._generation = 0  # bumped by every submit
         self._saved_generation = 0
         self._closed = False
@@ -101,6 +107,13 @@ class AutoSaver:
         self._thread.join(timeout=1.0)
         return saved
 
+    def _gone_from_disk(self) -> bool:
+        """Whether a file (or the whole folder) saved or loaded is no longer on disk."""
+        try:
+            return self.folder.missing()
+        except Exception:  # noqa: BLE001 - cannot even look: let a save try, and say why it fails
+            return True
+
     def _set_status(self, status: SaveStatus) -> None:
         self.status = status
         self.on_status(status)
@@ -108,14 +121,27 @@ class AutoSaver:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._closed or self._saved_generation != self._generation)
+                busy = self._cond.wait_for(
+                    lambda: self._closed or self._saved_generation != self._generation, self.check_seconds
+                )
                 if self._closed:
                     return
+                saved = self._saved
+            if not busy:
+                if self._gone_from_disk():
+                    # What was saved (or loaded, before any change) is written again, whole.
+                    again = saved if saved is not None else self.folder.last_saved()
+                    with self._cond:
+                        if again is not None and self._saved_generation == self._generation:  # nothing newer came
+                            self._wanted = again
+                            self._generation += 1
+                continue
+            with self._cond:
                 self._cond.wait_for(lambda: self._closed or self._retry, self.settle_seconds)
                 self._retry = False
                 notes, generation = self._wanted, self._generation
             assert notes is not None
-            if self.status.state != "saving":
+            if self.status.state == "saved":  # after a failure it stays NOT SAVED until a save succeeds
                 self._set_status(SaveStatus("saving"))
             try:
                 self.folder.save(notes)
@@ -134,6 +160,7 @@ class AutoSaver:
             with self._cond:
                 self._attempts += 1
                 self._saved_generation = generation
+                self._saved = notes
                 done = self._saved_generation == self._generation
                 if done:
                     self.status = SaveStatus("saved")

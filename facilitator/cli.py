@@ -1,4 +1,4 @@
-"""The command line: `facilitator [run|list|validate|show|export|summary] ...`.
+"""The command line: `facilitator [run|list|validate|show|export|summary|merge|present|serve] ...`.
 
 This module loads files and turns every kind of bad input into one clear line
 per problem on stderr and exit status 2. It imports the TUI only when a
@@ -71,6 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
         sub.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
         sub.add_argument("--programme", metavar="PROGRAMME", help="programme file or bundled id (default: the notes')")
+
+    merge = commands.add_parser("merge", help="combine several rapporteurs' notes folders into one")
+    merge.add_argument("notes", nargs="+", type=Path, metavar="NOTES", help="notes folders to combine")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="NOTES_OUT",
+                       help="the combined folder (created, or merged into if it holds notes of the same programme)")
+
+    present = commands.add_parser("present", help="the projector view: follows a run from a second terminal")
+    present.add_argument("notes", nargs="?", type=Path, metavar="NOTES",
+                         help="the notes folder of the run to follow (default: the 2012 programme's)")
+    present.add_argument("--programme", metavar="PROGRAMME", help="programme file or bundled id (default: the notes')")
+
+    serve = commands.add_parser("serve", help="serve the app to a web browser (textual-serve)")
+    serve.add_argument("programme", nargs="?", help="programme file or bundled id (default: the 2012 programme)")
+    serve.add_argument("--notes", type=Path, help="notes folder (default: notes/<programme-id>/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
@@ -105,6 +121,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_show(args.programme)
         if command in ("export", "summary"):
             return cmd_export(args, summary=command == "summary")
+        if command == "merge":
+            from facilitator.merge import cmd_merge
+
+            return cmd_merge(args)
+        if command == "present":
+            from facilitator.present import cmd_present
+
+            return cmd_present(args)
+        if command == "serve":
+            from facilitator.serve import cmd_serve
+
+            return cmd_serve(args)
         if args.command is None:
             args = build_parser().parse_args(["run"])
         return cmd_run(args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -29,6 +30,23 @@ def new_id(prefix: str = "a") -> str:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Another version of an answer, kept by `facilitator merge` rather than dropped.
+
+    When two rapporteurs' folders hold the same answer (same id) with different
+    words, group, prompt or category, the merge keeps the latest edit as the
+    answer and each other version as a `Conflict` on it, so no one's words are lost.
+    """
+
+    text: str
+    group: str
+    prompt_id: str
+    edited_at: dt.datetime | None = None  # None: the words as captured, never edited
+    category: str = ""
+    session_id: str = ""  # "" = the answer's own agenda item (another only in hand-edited folders)
+
+
+@dataclass(frozen=True)
 class Answer:
     """One contribution from one group to one prompt."""
 
@@ -41,6 +59,7 @@ class Answer:
     votes: int = 0
     starred: bool = False
     category: str = ""  # the exercise column it was classified in; "" = not yet
+    conflicts: tuple[Conflict, ...] = ()  # other versions kept by a merge (see `facilitator.merge`)
 
 
 @dataclass(frozen=True)
@@ -144,9 +163,18 @@ def empty_notes(programme_id: str) -> Notes:
 # ------------------------------------------------------------ answer changes
 
 
+def storable(text: str) -> str:
+    """`text` with each lone surrogate (half an emoji from a broken paste), which no
+    file can hold as UTF-8, replaced by U+FFFD: the screen then shows what is saved."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_group(group: str) -> str:
     """A group name as stored: trimmed, one line; refuses an empty name."""
-    name = " ".join(group.split())
+    name = " ".join(storable(group).split())
     if not name:
         raise NotesError("an answer needs a group: type the delegation or group name")
     if len(name) > MAX_GROUP:
@@ -156,7 +184,7 @@ def clean_group(group: str) -> str:
 
 def clean_text(text: str) -> str:
     """Answer text as stored: surrounding blank space trimmed, inside kept."""
-    body = text.strip()
+    body = storable(text).strip()
     if not body:
         raise NotesError("the answer is empty")
     if len(body) > MAX_TEXT:

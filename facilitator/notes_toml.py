@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli_w
 
-from facilitator.notes import SCHEMA, Answer, ItemNotes, RunState, Theme, Timing
+from facilitator.notes import SCHEMA, Answer, Conflict, ItemNotes, RunState, Theme, Timing
 from facilitator.problems import Problem, get_close_matches, locate_line
 
 # ------------------------------------------------------------------ writing TOML
@@ -30,6 +30,14 @@ from facilitator.problems import Problem, get_close_matches, locate_line
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+# The first and last lines of every file written here. A file that starts with
+# FIRST_LINE but has no END_LINE was cut short and is refused (see `cut_short`);
+# a file written by hand with a bare `schema = 1` is read as it is.
+END_LINE = "# end"
+FIRST_LINE = f'schema = {SCHEMA}  # a complete notes file ends with the line "{END_LINE}"'
+LAST_LINES = f"\n\n{END_LINE}\n"
 
 
 def toml_string(value: str) -> str:
@@ -82,6 +90,21 @@ def _answer_block(a: Answer) -> str:
         out.append(_line("starred", True))
     if a.category:
         out.append(_line("category", a.category))
+    out += [_conflict_block(c) for c in a.conflicts]
+    return "\n".join(out)
+
+
+def _conflict_block(c: Conflict) -> str:
+    # Group and prompt are always written, so a conflict reads on its own and
+    # keeps its meaning when the answer itself is later moved.
+    out = ["", "[[prompts.groups.answers.conflicts]]", _line("text", c.text), _line("group", c.group)]
+    out.append(_line("prompt", c.prompt_id))
+    if c.edited_at is not None:
+        out.append(_line("edited_at", c.edited_at))
+    if c.category:
+        out.append(_line("category", c.category))
+    if c.session_id:
+        out.append(_line("session", c.session_id))
     return "\n".join(out)
 
 
@@ -93,7 +116,7 @@ def render_item(programme_id: str, item: ItemNotes) -> str:
     keeping their order within a group. `load_notes` returns answers in this file
     order, so saving what was loaded gives the same bytes again.
     """
-    out = [_line("schema", SCHEMA), _line("programme", programme_id), _line("session", item.session_id)]
+    out = [FIRST_LINE, _line("programme", programme_id), _line("session", item.session_id)]
     for prompt_id, groups in _grouped(item.answers).items():
         out += ["", "[[prompts]]", _line("id", prompt_id)]
         for group, answers in groups.items():
@@ -103,7 +126,7 @@ def render_item(programme_id: str, item: ItemNotes) -> str:
         out += ["", "[[themes]]", _line("id", theme.id), _line("name", theme.name), _line("answers", theme.answer_ids)]
         if theme.votes:
             out.append(_line("votes", theme.votes))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + LAST_LINES
 
 
 def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
@@ -114,7 +137,7 @@ def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
 
 def render_run(run: RunState) -> str:
     """The TOML text of run.toml: position first, then timings by start time."""
-    out = [_line("schema", SCHEMA), _line("programme", run.programme_id)]
+    out = [FIRST_LINE, _line("programme", run.programme_id)]
     out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
     for session_id, timing in sorted(run.timings.items(), key=_timing_order):
         key = session_id if _BARE_KEY.match(session_id) else toml_string(session_id)
@@ -123,7 +146,7 @@ def render_run(run: RunState) -> str:
             out.append(_line("started_at", timing.started_at))
         if timing.ended_at is not None:
             out.append(_line("ended_at", timing.ended_at))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + LAST_LINES
 
 
 def encode(text: str) -> bytes:
@@ -146,11 +169,13 @@ _Kind = tuple[str, Callable[[Any], bool]]
 _ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes"}
 _PROMPT_KEYS = {"id", "groups"}
 _GROUP_KEYS = {"group", "answers"}
-_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category"}
+_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category", "conflicts"}
+_CONFLICT_KEYS = {"text", "group", "prompt", "edited_at", "category", "session"}
 _THEME_KEYS = {"id", "name", "answers", "votes"}
 _RUN_KEYS = {"schema", "programme", "session", "prompt", "timings"}
 _TIMING_KEYS = {"started_at", "ended_at"}
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = " (at end of document)"
 
 
 def os_reason(exc: OSError) -> str:
@@ -292,9 +317,26 @@ def _read(path: Path, problems: list[Problem]) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+def cut_short(text: str) -> bool:
+    """Whether a file this tool wrote (its first line says so) lost its end: a copy
+    interrupted, a disk that failed. Cut at a line break the rest may still be valid
+    TOML, with answers, votes or themes silently missing; the last line shows it."""
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != FIRST_LINE:
+        return False  # written by hand (or by an older version): nothing promised
+    return not any(line.rstrip() == END_LINE for line in lines[1:])
+
+
 def parse_file(path: Path, problems: list[Problem]) -> tuple[_File, dict[str, Any]] | None:
     text = _read(path, problems)
     if text is None:
+        return None
+    if cut_short(text):
+        message = (
+            f'was cut short: its last line "{END_LINE}" is missing (restore the file from a copy; '
+            "if you edited it by hand, put that line back at its end)"
+        )
+        problems.append(Problem(str(path), "", message, len(text.splitlines())))
         return None
     try:
         data = tomllib.loads(text)
@@ -304,6 +346,9 @@ def parse_file(path: Path, problems: list[Problem]) -> tuple[_File, dict[str, An
         if match:
             line = int(match[1])
             message = f"{_AT.sub('', message).strip()} (column {match[2]})"
+        elif message.endswith(_AT_END):  # an unclosed string or table header on the last line
+            line = len(text.splitlines()) or 1
+            message = message.removesuffix(_AT_END) + " at the end of the file"
         problems.append(Problem(str(path), "", f"TOML syntax: {message}", line))
         return None
     except RecursionError:
@@ -339,9 +384,24 @@ def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, g
     votes = f.get(table, "votes", INT, where) or 0
     starred = f.get(table, "starred", _BOOL, where) or False
     category = f.get(table, "category", _STR, where) or ""
+    parsed = (_parse_conflict(f, raw, cwhere) for cwhere, raw in f.tables(table, "conflicts", where))
+    conflicts = tuple(c for c in parsed if c is not None)
     if answer_id is None or text is None or captured is None:
         return None
-    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category)
+    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category, conflicts)
+
+
+def _parse_conflict(f: _File, table: dict[str, Any], where: str) -> Conflict | None:
+    f.keys(table, _CONFLICT_KEYS, where)
+    text = f.get(table, "text", _STR, where, required=True)
+    group = f.get(table, "group", _STR, where, required=True)
+    prompt_id = f.get(table, "prompt", _STR, where, required=True)
+    edited = f.get(table, "edited_at", _WHEN, where)
+    category = f.get(table, "category", _STR, where) or ""
+    session_id = f.get(table, "session", _STR, where) or ""
+    if text is None or group is None or prompt_id is None:
+        return None
+    return Conflict(text, group, prompt_id, edited, category, session_id)
 
 
 def parse_item(

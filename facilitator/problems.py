@@ -25,7 +25,26 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return visible(text)
+
+
+# What a file may hold but a terminal must not receive: control characters (a line
+# break, a carriage return, ESC starting a sequence that clears the screen or sets
+# the title, C1 controls), line and paragraph separators, bidi overrides that
+# reorder the rest of the line, and lone surrogates that cannot be printed.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def visible(text: str) -> str:
+    """`text` on one line with nothing a terminal would act on: each unsafe character as an escape (\\x1b)."""
+    return _UNSAFE.sub(_escape, text)
 
 
 def get_close_matches(word: str, possibilities: list[str] | tuple[str, ...], n: int = 1) -> list[str]:

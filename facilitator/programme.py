@@ -248,6 +248,7 @@ _PERSON_KEYS = {"name", "role"}
 _SECTION_KEYS = {"title", "text"}
 _PROMPT_KEYS = {"id", "text"}
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # every control character but \t \n \r
 _TYPE_NAMES = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
 
 
@@ -283,7 +284,17 @@ class _Checker:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.add(where, f"must be {_TYPE_NAMES[kind]}, not {_describe(value)}")
             return None
+        if kind is str and not self.printable(value, where):
+            return None
         return value
+
+    def printable(self, value: str, where: str) -> bool:
+        """Text is shown on terminals and screens: a control character (ESC, NUL, a C1 code)
+        could clear the screen or hide text, so it is refused; tabs and line breaks are fine."""
+        found = _CONTROL.search(value)
+        if found:
+            self.add(where, f"contains the control character {found[0]!r} at character {found.start() + 1}: remove it")
+        return found is None
 
     def text_field(self, table: dict[str, Any], key: str, path: str, required: bool = False) -> str:
         value = self.get(table, key, str, path, required)
@@ -315,6 +326,8 @@ class _Checker:
                 self.add(_key_path(path, f"{key}[{i}]"), f"must be a string, not {_describe(value)}")
             elif not value.strip():
                 self.add(_key_path(path, f"{key}[{i}]"), "must not be empty")
+            elif not self.printable(value, _key_path(path, f"{key}[{i}]")):
+                pass
             else:
                 out.append(value.strip())
         return tuple(out)

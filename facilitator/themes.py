@@ -51,7 +51,7 @@ V = TypeVar("V", bound=_Voted)
 
 def clean_theme_name(name: str) -> str:
     """A theme name as stored: one line, spaces collapsed; refuses an empty or overlong name."""
-    cleaned = " ".join(name.split())
+    cleaned = " ".join(ops.storable(name).split())
     if not cleaned:
         raise NotesError("a theme needs a name")
     if len(cleaned) > MAX_THEME_NAME:

@@ -163,7 +163,8 @@ def test_the_file_reads_like_the_documented_format(tmp_path):
     folder = saved(tmp_path, realistic())
     text = (folder / "coordination.toml").read_text("utf-8")
     assert text.startswith(
-        f'schema = 1\nprogramme = "{PROG}"\nsession = "coordination"\n\n[[prompts]]\nid = "challenges"\n'
+        'schema = 1  # a complete notes file ends with the line "# end"\n'
+        f'programme = "{PROG}"\nsession = "coordination"\n\n[[prompts]]\nid = "challenges"\n'
     )
     assert text.index('id = "challenges"') < text.index('id = "needs"')
     challenges = text[: text.index('id = "needs"')]
@@ -184,14 +185,14 @@ def test_the_file_reads_like_the_documented_format(tmp_path):
         '[[themes]]\nid = "t-0000000001"\nname = "Focal point"\nanswers = ["a-0000000000", "a-0000000003"]\n'
         "votes = 2\n" in text
     )
-    assert text.endswith('[[themes]]\nid = "t-0000000003"\nname = "Empty so far"\nanswers = []\n')
+    assert text.endswith('[[themes]]\nid = "t-0000000003"\nname = "Empty so far"\nanswers = []\n\n# end\n')
     assert "category" not in text and "starred = false" not in text and "votes = 0" not in text
     exercise = (folder / "exercise.toml").read_text("utf-8")
     assert 'category = "Output"' in exercise and "[[themes]]" not in exercise
     assert 'id = ""' in (folder / "opening.toml").read_text("utf-8")  # an item without prompts
 
     assert (folder / "run.toml").read_text("utf-8") == textwrap.dedent(f"""\
-        schema = 1
+        schema = 1  # a complete notes file ends with the line "# end"
         programme = "{PROG}"
         session = "coordination"
         prompt = "challenges"
@@ -202,6 +203,8 @@ def test_the_file_reads_like_the_documented_format(tmp_path):
 
         [timings.coordination]
         started_at = 2026-11-29T10:17:41
+
+        # end
         """)
     assert render_item(PROG, realistic().item("coordination")) == text
 
@@ -220,7 +223,10 @@ def test_timings_are_ordered_by_start_then_id_and_empty_run_is_minimal():
         "[timings.b]",
         "[timings.never]",
     ]
-    assert render_run(RunState(PROG)) == f'schema = 1\nprogramme = "{PROG}"\nsession = ""\nprompt = ""\n'
+    assert render_run(RunState(PROG)) == (
+        f'schema = 1  # a complete notes file ends with the line "# end"\nprogramme = "{PROG}"\nsession = ""\n'
+        'prompt = ""\n\n# end\n'
+    )
 
 
 HOSTILE = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from facilitator.notes import Answer
+from facilitator.notes import Answer, Conflict
 from facilitator.programme import Programme
 from facilitator.summary import GroupAnswers, ItemSummary, PromptSummary, Summary
 
@@ -81,6 +81,19 @@ def marks(answer: Answer, *, category: bool = True) -> list[str]:
     if category and answer.category:
         out.append(answer.category)
     return out
+
+
+def other_version(answer: Answer, conflict: Conflict) -> str:
+    """The label of a version kept by a merge: how it differs from the answer shown."""
+    parts = [conflict.group] if conflict.group != answer.group else []
+    if conflict.session_id:
+        parts.append(f"item {conflict.session_id}")
+    if conflict.prompt_id != answer.prompt_id:
+        parts.append(f"prompt {conflict.prompt_id}" if conflict.prompt_id else "no prompt")
+    if conflict.category != answer.category:
+        parts.append(conflict.category or "not yet classified")
+    parts.append(f"edited {hm(conflict.edited_at)}" if conflict.edited_at else "as captured")
+    return f"other version ({', '.join(parts)})"
 
 
 def votes(count: int) -> str:

@@ -104,6 +104,10 @@ def _answer(answer: Answer) -> str:
     marks = c.marks(answer)
     shown = " · ".join(f'<span class="key">{e(m)}</span>' if m.startswith("★") else e(m) for m in marks)
     tail = f' <span class="marks">— {shown}</span>' if marks else ""
+    if answer.conflicts:
+        labels = [(c.other_version(answer, x), x.text) for x in answer.conflicts]
+        others = "".join(f'<li><span class="marks">{e(label)}:</span> {e(said)}</li>' for label, said in labels)
+        tail += f'<ul class="conflicts">{others}</ul>'
     return (
         f'<li class="answer" data-answer="{e(answer.id)}"><span class="answer-text">{e(answer.text)}</span>{tail}</li>'
     )

@@ -35,6 +35,17 @@ def _answer(answer: Answer, theme: ThemeSummary | None) -> dict[str, Any]:
         "starred": answer.starred,
         "category": answer.category,
         "theme": theme.id if theme else None,
+        "conflicts": [  # other versions kept by `facilitator merge`
+            {
+                "text": c.text,
+                "group": c.group,
+                "prompt": c.prompt_id,
+                "category": c.category,
+                "edited_at": _when(c.edited_at),
+                "item": c.session_id or None,
+            }
+            for c in answer.conflicts
+        ],
     }
 
 

@@ -76,7 +76,10 @@ def exercise_table(exercise: CategoryTable) -> list[str]:
 def _answer(answer) -> str:  # noqa: ANN001
     marks = c.marks(answer)
     line = "- " + _indent(text(answer.text), 2)
-    return line + (f" — *{inline(' · '.join(marks))}*" if marks else "")
+    line += f" — *{inline(' · '.join(marks))}*" if marks else ""
+    for conflict in answer.conflicts:
+        line += f"\n  - *{inline(c.other_version(answer, conflict))}:* {_indent(text(conflict.text), 4)}"
+    return line
 
 
 def _item(item: ItemSummary) -> list[str]:

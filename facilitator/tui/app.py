@@ -190,6 +190,7 @@ class FacilitatorApp(App[None]):
 
     def action_help(self) -> None:
         from facilitator.tui.screens.help import HelpScreen
+        from facilitator.tui.screens.present import PresentScreen
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -198,6 +199,7 @@ class FacilitatorApp(App[None]):
             ("everywhere", list(self.BINDINGS) + list(RunScreen.BINDINGS)),
             ("capture bar", [*CaptureBar.BINDINGS]),
             ("answer board", list(CommandArea.BINDINGS)),
+            ("projector (F5)", list(PresentScreen.BINDINGS)),
         ]))
 
     async def action_quit(self) -> None:

@@ -26,6 +26,7 @@ ACTIONS = [
     ("Put the selected answers in a theme", "theme", "Cluster"),
     ("Filter the answers", "filter", "By text, group or theme"),
     ("Sort by votes", "sort_votes", "Or back to the order of capture"),
+    ("Projector view", "projector", "For the room: clock, item, prompt, countdown (F5; b blanks it)"),
 ]
 
 

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from facilitator.meeting import Meeting
 from facilitator.notes import Answer, NotesError
@@ -30,6 +29,7 @@ from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.exercise_column import ColumnSpec, ExerciseColumn
 from facilitator.tui.widgets.exercise_keys import FILE_IN, MAX_CATEGORIES, BoardArea, spelled_out
 from facilitator.tui.widgets.exercise_panels import ExerciseBrief, GroupTable
+from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
 
 
@@ -107,7 +107,7 @@ class ExerciseScreen(Screen):
                     yield ExerciseColumn(spec)
             yield GroupTable(id="groups")
         yield CaptureBar(lambda: self.meeting.groups(), id="capture")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def meeting(self) -> Meeting:

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.exporters import text as layout
 from facilitator.summary import Summary, summarize
+from facilitator.tui.widgets.key_footer import KeyFooter
 
 OVERVIEW = "overview"
 
@@ -46,7 +47,7 @@ class ReviewScreen(Screen):
             yield OptionList(id="review-items")
             with VerticalScroll(id="review-body"):
                 yield Static(id="review-content")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from facilitator.notes import Answer, NotesError
 from facilitator.tui.board_rows import UNTHEMED, group_rows, theme_rows
@@ -22,6 +22,7 @@ from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.item_panel import ItemPanel
+from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
 from facilitator.tui.widgets.timeline import Timeline
 
@@ -77,6 +78,8 @@ class RunScreen(ThemeActions, Screen):
         Binding("pagedown", "next_prompt", "Next prompt", show=False, id="next_prompt_any"),
         Binding("pageup", "previous_prompt", "Prev prompt", show=False, id="previous_prompt_any"),
         Binding("f2", "review", "Review", id="review_any", tooltip="The co-chairs' review of the day so far"),
+        Binding("f5", "projector", "Projector", id="projector",
+                tooltip="The projector view: clock, item, prompt, countdown (b blanks it, Esc or F5 returns)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -88,7 +91,7 @@ class RunScreen(ThemeActions, Screen):
                 yield ItemPanel(id="item")
                 yield AnswerBoard(id="answers")
         yield CaptureBar(lambda: self.meeting.groups(), id="capture")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def meeting(self):
@@ -315,6 +318,11 @@ class RunScreen(ThemeActions, Screen):
         from facilitator.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
+
+    def action_projector(self) -> None:
+        from facilitator.tui.screens.present import PresentScreen  # lazily: start-up time
+
+        self.app.push_screen(PresentScreen.following(self))
 
     def action_start_item(self) -> None:
         if self.change(self.meeting.start_item):

@@ -31,6 +31,7 @@ class ItemPanel(Static):
         self.compact = False
         self.timebox_label = ""
         self.timebox_state = ""
+        self._drawn: tuple = ()
 
     def show(self, session: Session, current_prompt: Prompt | None, counts: dict[str, int], compact: bool) -> None:
         """Redraw for this item; `counts` is answers per prompt id."""
@@ -48,6 +49,13 @@ class ItemPanel(Static):
         if session is None:
             return
         app = self.app
+        # Drawn again on every resize and move; skipped when nothing shown changed,
+        # since each redraw lays out the whole screen (the panel's height follows it).
+        drawn = (session, self.current_prompt, tuple(self.counts.items()), self.compact,
+                 self.timebox_label, self.timebox_state, app.theme)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         head = Table.grid(expand=True)
         head.add_column(ratio=1)
         head.add_column(no_wrap=True, justify="right")

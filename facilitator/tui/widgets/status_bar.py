@@ -30,6 +30,7 @@ class StatusBar(Static):
         self.summary = ""
         self.save_state = "saved"
         self.save_message = ""
+        self._drawn: tuple = ()
 
     def show_time(self, now: dt.datetime, where: str, delay_minutes: int, summary: str) -> None:
         self.now, self.where, self.delay_minutes, self.summary = now, where, delay_minutes, summary
@@ -46,6 +47,12 @@ class StatusBar(Static):
 
     def _draw(self) -> None:
         app = self.app
+        # Called every second: when nothing it shows has changed (a rehearsal
+        # clock that stands still, a save state set twice) it draws nothing.
+        drawn = (self.now, self.where, self.delay_minutes, self.summary, self.save_state, self.save_message, app.theme)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         grid = Table.grid(expand=True)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
@@ -65,4 +72,4 @@ class StatusBar(Static):
         else:
             saved.stylize(colour(app, "success", "green"))
         grid.add_row(clock, Text(f" {self.where}", style=muted(app)), delay, saved)
-        self.update(grid)
+        self.update(grid, layout=False)  # one line, docked: its size never depends on the text

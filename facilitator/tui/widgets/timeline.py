@@ -19,6 +19,10 @@ class Timeline(Static):
     Timeline { padding: 0 1; }
     """
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._drawn: tuple[tuple[Text, ...], ...] = ()
+
     def show(self, programme: Programme, projection, current_id: str) -> None:
         """Redraw from a schedule projection; `current_id` is the item on screen."""
         late, early = colour(self.app, "warning", "yellow"), colour(self.app, "success", "green")
@@ -27,11 +31,12 @@ class Timeline(Static):
         table.add_column(no_wrap=True, min_width=5)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         several_days = len(programme.dates) > 1
+        rows: list[tuple[Text, ...]] = []
         day = None
         for session in programme.sessions:
             if several_days and session.date != day:
                 day = session.date
-                table.add_row("", Text(f"{day:%a %d %b}", style="bold underline"), "")
+                rows.append((Text(""), Text(f"{day:%a %d %b}", style="bold underline"), Text("")))
             slot = projection.slot(session.id)
             marker = MARKERS.get(slot.status, " ")
             if slot.actual_start:
@@ -49,5 +54,13 @@ class Timeline(Static):
                 title.stylize("dim")
             if session.id == current_id:
                 title.stylize("bold reverse")
-            table.add_row(Text(marker, style="bold"), when, title)
-        self.update(table)
+            rows.append((Text(marker, style="bold"), when, title))
+        # Redrawn every second; most seconds nothing on it changes, and an
+        # unchanged redraw would cost a layout of the whole screen.
+        if tuple(rows) == self._drawn:
+            return
+        same_height = len(rows) == len(self._drawn)
+        self._drawn = tuple(rows)
+        for row in rows:
+            table.add_row(*row)
+        self.update(table, layout=not same_height)

@@ -1,0 +1,398 @@
+"""Several rapporteurs: combining their notes folders into one (`facilitator merge`).
+
+Each rapporteur captures into a notes folder on their own laptop; answer and
+theme ids are random (`notes.new_id`), so the same id in two folders is the
+same answer, copied from one laptop to another. `merge_notes` combines any
+number of `Notes` of one programme, and is built so the result depends only on
+what the inputs hold: the same for any order of the inputs (commutative),
+unchanged when merged again with any of them (idempotent), and the same
+whether three folders are merged at once or one after the other. So
+`facilitator merge` can be re-run as the captures grow, into the same folder.
+
+The rules, per kind of thing (each a union, a maximum or a minimum, which is
+what makes them order-free and idempotent):
+
+- **Answers**: the union by id. Copies that agree are one answer. Where copies
+  differ in text, group, prompt or category, each copy is a *version*; a
+  version that another merely builds on is superseded (see `_supersedes`: the
+  words as captured, once someone edited them; "not yet classified", once
+  someone classified it; the same words stamped earlier). Of the versions left,
+  the latest edit is the answer and every other one is kept in its
+  `conflicts`, so no rapporteur's words are ever dropped.
+- **Votes**: the highest count of any copy. The copies of an answer share the
+  votes taken before they were copied, so adding them up would count those
+  twice (and merging again would add them again).
+- **Starred**: starred if any copy is. **Captured at**: the earliest copy's.
+- **Themes**: the union by id; its name the first in alphabetical order of
+  its copies' names (themes carry no time to tell the latest rename by), its
+  votes the highest, its answers the union. An answer claimed by two themes
+  stays in the one with the smaller id. Two themes created apart under the
+  same name stay two themes: the merge cannot know they mean the same (merge
+  them in the app with `M`).
+- **Timings**: an item ran from the earliest recorded start to the latest
+  recorded end.
+- **Position** (where the app resumes): the current item and prompt of the
+  input whose current item started latest, i.e. the furthest along the day.
+
+A merge cannot tell an answer deleted on one laptop from one never seen
+there, so the union brings deleted answers back (likewise themes, votes taken
+off, an answer taken out of a theme or un-starred).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
+from facilitator.notes_toml import first_answer_order, quote, render_item, render_run
+from facilitator.problems import Problem
+from facilitator.store import NotesFolder, StoreError, load_notes
+
+_WhenKey = tuple[bool, dt.datetime, str]
+
+
+def _when_key(when: dt.datetime | None) -> _WhenKey:
+    """A total order on optional times: none first, then by local time, then exactly.
+
+    Offset and local date-times cannot be compared directly, so the local
+    reading decides and the ISO text breaks the tie.
+    """
+    if when is None:
+        return (False, dt.datetime.min, "")
+    return (True, when.replace(tzinfo=None), when.isoformat())
+
+
+# ------------------------------------------------------------------ answers
+
+
+class _Version(NamedTuple):
+    """What one copy of an answer says, wherever it is (its item spelled out)."""
+
+    session_id: str
+    prompt_id: str
+    group: str
+    text: str
+    category: str
+    edited_at: dt.datetime | None
+    # The exact text of `edited_at`: equal instants written with two offsets
+    # compare equal as datetimes, yet are two versions (else which one a set
+    # keeps would depend on the order of the inputs).
+    stamp: str
+
+
+def _version(
+    session_id: str, prompt_id: str, group: str, text: str, category: str, edited: dt.datetime | None
+) -> _Version:
+    return _Version(session_id, prompt_id, group, text, category, edited, edited.isoformat() if edited else "")
+
+
+def _versions(session_id: str, answer: Answer) -> list[_Version]:
+    """The answer's own version and those of its conflicts."""
+    own = _version(session_id, answer.prompt_id, answer.group, answer.text, answer.category, answer.edited_at)
+    kept = [
+        _version(c.session_id or session_id, c.prompt_id, c.group, c.text, c.category, c.edited_at)
+        for c in answer.conflicts
+    ]
+    return [own, *kept]
+
+
+def _supersedes(newer: _Version, older: _Version) -> bool:
+    """Whether `newer` only builds on `older`, so keeping `older` as a conflict would be noise.
+
+    True when both sit at the same place (item, prompt, group) and `newer` has
+    the same words stamped no earlier, or an edit of words `older` holds as
+    captured (an unedited copy holds the original words every edit started
+    from); and the same category, or one where `older` had none yet. This is a
+    partial order, which is what keeps the merge idempotent and order-free: the
+    versions kept are exactly the maximal ones of all the inputs' versions.
+    """
+    if newer == older or newer[:3] != older[:3]:
+        return False
+    if older.category not in ("", newer.category):
+        return False
+    if older.text == newer.text:
+        return _when_key(older.edited_at) <= _when_key(newer.edited_at)
+    return older.edited_at is None and newer.edited_at is not None
+
+
+def _rank(version: _Version) -> tuple[object, ...]:
+    """Which version wins: an edit beats none, the latest edit wins; the rest only breaks ties.
+
+    A classified version beats an unclassified one; after that the order is
+    arbitrary but total, so the winner never depends on the order of the inputs.
+    """
+    return (_when_key(version.edited_at), version.category != "", *version[:5])
+
+
+def _merge_answer(copies: Sequence[tuple[str, Answer]]) -> tuple[str, Answer]:
+    """One answer from its copies in several folders: (its item, the answer)."""
+    versions = {v for session_id, answer in copies for v in _versions(session_id, answer)}
+    kept = [v for v in versions if not any(_supersedes(other, v) for other in versions)]
+    winner = max(kept, key=_rank)
+    conflicts = tuple(_conflict(v, winner.session_id) for v in sorted(kept, key=_rank) if v != winner)
+    answers = [a for _, a in copies]
+    merged = Answer(
+        id=answers[0].id,
+        prompt_id=winner.prompt_id,
+        group=winner.group,
+        text=winner.text,
+        captured_at=min((a.captured_at for a in answers), key=_when_key),
+        edited_at=winner.edited_at,
+        votes=max(a.votes for a in answers),
+        starred=any(a.starred for a in answers),
+        category=winner.category,
+        conflicts=conflicts,
+    )
+    return winner.session_id, merged
+
+
+def _conflict(version: _Version, session_id: str) -> Conflict:
+    """A losing version as kept on the answer filed in item `session_id`."""
+    other = "" if version.session_id == session_id else version.session_id
+    return Conflict(version.text, version.group, version.prompt_id, version.edited_at, version.category, other)
+
+
+def _answer_order(answer: Answer) -> tuple[_WhenKey, str]:
+    return (_when_key(answer.captured_at), answer.id)
+
+
+# ------------------------------------------------------------------ themes
+
+
+@dataclass
+class _ThemeCopies:
+    names: set[str]
+    votes: int = 0
+
+
+def _merge_themes(copies: Iterable[Theme], answers: Sequence[Answer]) -> tuple[Theme, ...]:
+    """An item's themes from every folder's copies of them, given the item's merged answers."""
+    found: dict[str, _ThemeCopies] = {}
+    owner: dict[str, str] = {}  # answer id -> the smallest theme id claiming it
+    for theme in copies:
+        entry = found.setdefault(theme.id, _ThemeCopies(set()))
+        entry.names.add(theme.name)
+        entry.votes = max(entry.votes, theme.votes)
+        for answer_id in theme.answer_ids:
+            owner[answer_id] = min(owner.get(answer_id, theme.id), theme.id)
+    members: dict[str, list[str]] = defaultdict(list)
+    for answer in answers:  # in the item's order; an answer now filed in another item is left out
+        if answer.id in owner:
+            members[owner[answer.id]].append(answer.id)
+    position = {a.id: i for i, a in enumerate(answers)}
+    themes = [
+        Theme(theme_id, min(entry.names, key=_name_key), tuple(members[theme_id]), entry.votes)
+        for theme_id, entry in found.items()
+    ]
+    # Themes in the order of their first answer (empty ones last, by name): the
+    # order a rapporteur gathering answers as they came would have made them.
+    return tuple(sorted(themes, key=lambda t: (_first(t, position), _name_key(t.name), t.id)))
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+def _first(theme: Theme, position: dict[str, int]) -> int:
+    return min((position[i] for i in theme.answer_ids), default=len(position))
+
+
+# ------------------------------------------------------------------ run state
+
+
+def _merge_timings(runs: Sequence[RunState]) -> dict[str, Timing]:
+    starts: dict[str, list[dt.datetime]] = defaultdict(list)
+    ends: dict[str, list[dt.datetime]] = defaultdict(list)
+    for run in runs:
+        for session_id, timing in run.timings.items():
+            starts[session_id] += [timing.started_at] if timing.started_at is not None else []
+            ends[session_id] += [timing.ended_at] if timing.ended_at is not None else []
+    return {
+        session_id: Timing(
+            min(starts[session_id], key=_when_key, default=None),
+            max(ends[session_id], key=_when_key, default=None),
+        )
+        for session_id in sorted(set(starts) | set(ends))
+    }
+
+
+def _merge_run(programme_id: str, runs: Sequence[RunState]) -> RunState:
+    timings = _merge_timings(runs)
+
+    def furthest(position: tuple[str, str]) -> tuple[object, ...]:
+        timing = timings.get(position[0], Timing())
+        return (_when_key(timing.started_at), *position)
+
+    positions = {(r.session_id, r.prompt_id) for r in runs if r.session_id}
+    session_id, prompt_id = max(positions, key=furthest, default=("", ""))
+    return RunState(programme_id, session_id, prompt_id, MappingProxyType(timings))
+
+
+# ------------------------------------------------------------------ notes
+
+
+def merge_notes(notes: Sequence[Notes]) -> Notes:
+    """Combine the notes of several rapporteurs of one programme (rules: see the module).
+
+    Pure: reads and writes nothing. Raises `NotesError` for no notes or notes
+    of different programmes. Answers come in the order of capture (then id),
+    items in the order of their first answer, as `store.load_notes` gives them.
+    """
+    if not notes:
+        raise NotesError("nothing to merge")
+    programmes = sorted({n.programme_id for n in notes})
+    if len(programmes) > 1:
+        raise NotesError(f"notes of different programmes cannot be merged: {', '.join(programmes)}")
+
+    copies: dict[str, list[tuple[str, Answer]]] = defaultdict(list)
+    theme_copies: dict[str, list[Theme]] = defaultdict(list)
+    for one in notes:
+        for session_id, item in one.items.items():
+            for answer in item.answers:
+                copies[answer.id].append((session_id, answer))
+            theme_copies[session_id] += item.themes
+
+    answers: dict[str, list[Answer]] = defaultdict(list)
+    for same in copies.values():
+        session_id, answer = _merge_answer(same)
+        answers[session_id].append(answer)
+
+    items = []
+    for session_id in set(answers) | set(theme_copies):
+        ordered = sorted(answers.get(session_id, ()), key=_answer_order)
+        item = ItemNotes(session_id, tuple(ordered), _merge_themes(theme_copies.get(session_id, ()), ordered))
+        if item.answers or item.themes:
+            items.append(item)
+    items.sort(key=first_answer_order)
+    run = _merge_run(programmes[0], [n.run for n in notes])
+    return Notes(run, MappingProxyType({i.session_id: i for i in items}))
+
+
+def conflict_count(notes: Notes) -> int:
+    return sum(len(a.conflicts) for item in notes.items.values() for a in item.answers)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """`facilitator merge NOTES... -o NOTES_OUT`: bad input raises `StoreError`, as load and save do."""
+    output = Path(args.output)
+    inputs = _distinct(Path(p) for p in args.notes)
+    loaded = _load_inputs(inputs)
+    programme_id = _one_programme(loaded)
+    _check_output(output, programme_id)
+    folder = NotesFolder(output, programme_id)
+    folder.lock()  # LockedError while an app runs on NOTES_OUT: it would overwrite what the merge writes
+    try:
+        current = folder.load()
+        merged = merge_notes([n for _, n in loaded] + [current])
+        folder.save(_unchanged_kept(merged, current))
+    finally:
+        folder.unlock()
+    shared = sum(1 for count in _folders_per_answer(n for _, n in loaded).values() if count > 1)
+    print(
+        f"merged {_plural(len(inputs), 'folder')} into {output}: {_plural(merged.answer_count(), 'answer')} "
+        f"({shared} from more than one folder), {_plural(conflict_count(merged), 'conflict')} kept"
+    )
+    return 0
+
+
+def _distinct(paths: Iterable[Path]) -> list[Path]:
+    """Each folder once, however it was spelled (merging one twice would change nothing but the count)."""
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append(path)
+    return out
+
+
+def _load_inputs(inputs: Sequence[Path]) -> list[tuple[Path, Notes]]:
+    """Every input folder's notes; every problem of every folder reported at once."""
+    loaded: list[tuple[Path, Notes]] = []
+    problems: list[Problem] = []
+    for folder in inputs:
+        try:
+            loaded.append((folder, load_notes(folder)))  # a folder with no notes at all is refused here
+        except StoreError as exc:
+            problems += exc.problems
+    if problems:
+        raise StoreError(problems)
+    return loaded
+
+
+def _one_programme(loaded: Sequence[tuple[Path, Notes]]) -> str:
+    first, notes = loaded[0]
+    problems = [
+        Problem(
+            str(folder),
+            "",
+            f"holds notes of programme {quote(other.programme_id)}, but {first} holds notes of "
+            f"{quote(notes.programme_id)}: only notes of one programme can be merged",
+        )
+        for folder, other in loaded[1:]
+        if other.programme_id != notes.programme_id
+    ]
+    if problems:
+        raise StoreError(problems)
+    return notes.programme_id
+
+
+def _check_output(output: Path, programme_id: str) -> None:
+    """Refuse an output that is a file, another programme's notes, or a folder of other things."""
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise StoreError([Problem(str(output), "", "is a file, not a notes folder")])
+    try:
+        visible = [e for e in os.listdir(output) if not e.startswith(".")]
+    except OSError as exc:
+        raise StoreError([Problem(str(output), "", f"cannot be read ({exc.strerror or exc})")]) from None
+    if any(e.endswith(".toml") for e in visible):
+        held = load_notes(output).programme_id  # StoreError for a corrupt folder, before anything is written
+        if held != programme_id:
+            message = (
+                f"holds notes of programme {quote(held)}, not {quote(programme_id)}: "
+                "merge into a new folder or one of the same programme"
+            )
+            raise StoreError([Problem(str(output), "", message)])
+    elif visible:
+        message = "is not empty and holds no notes: merge into a new folder, an empty one, or a notes folder"
+        raise StoreError([Problem(str(output), "", message)])
+
+
+def _unchanged_kept(merged: Notes, current: Notes) -> Notes:
+    """`merged`, with the items and run state whose file would not change replaced by
+    those loaded from disk, so `NotesFolder.save` rewrites only files that change:
+    merging again leaves every file as it was, not merely with the same bytes.
+    """
+    pid = merged.programme_id
+    items = {}
+    for session_id, item in merged.items.items():
+        old = current.items.get(session_id)
+        same = old is not None and render_item(pid, old) == render_item(pid, item)
+        items[session_id] = old if same and old is not None else item
+    run = current.run if render_run(current.run) == render_run(merged.run) else merged.run
+    return Notes(run, MappingProxyType(items))
+
+
+def _folders_per_answer(notes: Iterable[Notes]) -> dict[str, int]:
+    count: dict[str, int] = defaultdict(int)
+    for one in notes:
+        for answer_id in {a.id for item in one.items.values() for a in item.answers}:
+            count[answer_id] += 1
+    return count
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
