@@ -24,7 +24,7 @@ from facilitator import bundled
 from facilitator.exporters import NOTES_FORMATS, SUMMARY_FORMATS
 from facilitator.exporters.files import write_file
 from facilitator.notes import Notes
-from facilitator.problems import Problem
+from facilitator.problems import Problem, for_terminal, visible
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
 from facilitator.store import StoreError
 
@@ -207,7 +207,8 @@ def cmd_validate(names: Sequence[str]) -> int:
             continue
         prompts = sum(len(s.prompts) for s in programme.sessions)
         items = len(programme.sessions)
-        console.print(f"{name}: ok — {programme.title}, {_plural(items, 'agenda item')}, {_plural(prompts, 'prompt')}")
+        title = visible(" ".join(programme.title.split()))  # one line, whatever the title holds
+        console.print(f"{name}: ok — {title}, {_plural(items, 'agenda item')}, {_plural(prompts, 'prompt')}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -351,7 +352,8 @@ def cmd_export(args: argparse.Namespace, summary: bool) -> int:
     data = (export_summary if summary else export)(programme, notes, fmt.name)
     if output is None:
         assert isinstance(data, str)
-        sys.stdout.write(data)
+        # On a terminal, captured text's control characters show as symbols; redirected, the bytes are exact.
+        sys.stdout.write(for_terminal(data) if sys.stdout.isatty() else data)
         sys.stdout.flush()
         return EXIT_OK
     _write_output(output, data if isinstance(data, bytes) else data.encode("utf-8", "replace"))

@@ -218,17 +218,28 @@ def _locate(text: str, where: str) -> int | None:
         return locate_line(text, where)
     _, _, rest = where.partition(".")
     session_id, _, key = rest.partition(".")
-    lines = text.splitlines()
-    headers = {f"[timings.{session_id}]", f"[timings.{toml_string(session_id)}]"}
-    head = next((i for i, line in enumerate(lines) if line.strip().replace(" ", "") in headers), None)
-    if head is None:
+    lines, heads = _headers(text)
+    found = [heads[h] for h in (f"[timings.{session_id}]", f"[timings.{toml_string(session_id)}]") if h in heads]
+    if not found:
         return None
+    head = min(found)
     for i in range(head + 1, len(lines)):
         if lines[i].lstrip().startswith("["):
             break
         if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
             return i + 1
     return head + 1
+
+
+@lru_cache(maxsize=8)
+def _headers(text: str) -> tuple[list[str], dict[str, int]]:
+    """The lines of a text and where each table header first is (found once, not once per problem)."""
+    lines = text.splitlines()
+    heads: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("["):
+            heads.setdefault(line.strip().replace(" ", ""), i)
+    return lines, heads
 
 
 class _File:

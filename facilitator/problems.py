@@ -7,8 +7,10 @@ found) and what is wrong. Printed, it is one line: ``file:line: path: message``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 _HEADER = re.compile(r"^\s*\[")
@@ -47,6 +49,22 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+# Captured text is kept exactly as typed or pasted, control characters too; but on a
+# terminal ESC starts sequences that clear the screen, set the window title or write
+# the clipboard (OSC 52). Shown, each control character becomes the symbol that
+# pictures it (ESC as "␛", NUL as "␀"); line breaks and tabs stay, a carriage return
+# (of a Windows line end) goes, as Rich drops it.
+CONTROL_PICTURES: dict[int, str | None] = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
+CONTROL_PICTURES[0x0D] = None
+CONTROL_PICTURES[0x7F] = "\u2421"
+CONTROL_PICTURES.update({c: "\ufffd" for c in range(0x80, 0xA0)})  # C1 controls (0x9b is a CSI on its own)
+
+
+def for_terminal(text: str) -> str:
+    """`text` to show on a terminal: its control characters as visible symbols (see `CONTROL_PICTURES`)."""
+    return text.translate(CONTROL_PICTURES)
+
+
 def get_close_matches(word: str, possibilities: list[str] | tuple[str, ...], n: int = 1) -> list[str]:
     """difflib's "did you mean", imported only when a file has a problem (it is slow to import)."""
     import difflib
@@ -66,37 +84,83 @@ def locate_line(text: str, path: str) -> int | None:
     """
     if not text or not path:
         return None
-    lines = _blank_multiline_strings(text.splitlines())
+    index = _index(text)
+    lines = index.lines
     start, end, found = 0, len(lines), None
     prefix = ""
-    for name, index in _SEGMENT.findall(path):
+    for name, position in _SEGMENT.findall(path):
         full = prefix + name
-        if index:
-            headers = [i for i in range(start, end) if _header_match(lines[i], full, array=True)]
-            if len(headers) > int(index):
-                head = headers[int(index)]
-                nested = (f"[[{full}.", f"[{full}.")
-                end = next(
-                    (
-                        i
-                        for i in range(head + 1, end)
-                        if _HEADER.match(lines[i]) and not lines[i].strip().startswith(nested)
-                    ),
-                    end,
-                )
-                start, found, prefix = head + 1, head + 1, full + "."
+        if position:
+            head = index.nth_header(full, int(position), start, end)
+            if head is not None:
+                start, end, found, prefix = head + 1, index.table_end(head, full, end), head + 1, full + "."
                 continue
         key_line = _key_line(lines, start, end, name)
         if key_line is None:  # not `key = ...`: perhaps a `[[full]]` or `[full]` table of its own
-            key_line = next((i + 1 for i in range(start, end) if _header_match(lines[i], full)), None)
+            key_line = index.first_header(full, start, end)
         return key_line if key_line else found
     return found
 
 
-def _header_match(line: str, name: str, array: bool = False) -> bool:
-    """Whether the line is the header ``[[name]]`` (or, unless `array`, ``[name]``)."""
-    pattern = rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]" if array else rf"^\s*\[\[?\s*{re.escape(name)}\s*\]"
-    return re.match(pattern, line) is not None
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*(.*?)\s*\]\]")
+_ANY_HEADER = re.compile(r"^\s*\[\[?\s*(.*?)\s*\]")
+
+
+class _Index:
+    """One text's lines and table headers, found once: a file with thousands of problems
+    (a pasted block repeated 3,000 times) is then located in a moment, not minutes."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _blank_multiline_strings(text.splitlines())
+        self.headers: list[int] = []  # every line that starts a table, in order
+        self.arrays: dict[str, list[int]] = {}  # name -> lines of its [[name]] headers
+        self.tables: dict[str, list[int]] = {}  # name -> lines of its [name] or [[name]] headers
+        for i, line in enumerate(self.lines):
+            if not _HEADER.match(line):
+                continue
+            self.headers.append(i)
+            array = _ARRAY_HEADER.match(line)
+            if array:
+                self.arrays.setdefault(array[1], []).append(i)
+            table = _ANY_HEADER.match(line)
+            if table:
+                self.tables.setdefault(table[1], []).append(i)
+        self._ends: dict[tuple[int, str, int], int] = {}
+
+    def nth_header(self, name: str, n: int, start: int, end: int) -> int | None:
+        """The line of the n-th ``[[name]]`` header between `start` and `end`."""
+        found = self.arrays.get(name, [])
+        first = bisect.bisect_left(found, start)
+        if first + n < len(found) and found[first + n] < end:
+            return found[first + n]
+        return None
+
+    def table_end(self, head: int, name: str, end: int) -> int:
+        """Where the table whose header is at `head` stops: the next header not nested in it."""
+        key = (head, name, end)
+        if key not in self._ends:
+            nested = (f"[[{name}.", f"[{name}.")
+            self._ends[key] = next(
+                (
+                    i
+                    for i in self.headers[bisect.bisect_right(self.headers, head) :]
+                    if i >= end or not self.lines[i].strip().startswith(nested)
+                ),
+                end,
+            )
+            self._ends[key] = min(self._ends[key], end)
+        return self._ends[key]
+
+    def first_header(self, name: str, start: int, end: int) -> int | None:
+        """The line (1-based) of the first ``[name]`` or ``[[name]]`` header between `start` and `end`."""
+        found = self.tables.get(name, [])
+        first = bisect.bisect_left(found, start)
+        return found[first] + 1 if first < len(found) and found[first] < end else None
+
+
+@lru_cache(maxsize=8)
+def _index(text: str) -> _Index:
+    return _Index(text)
 
 
 def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:

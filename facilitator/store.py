@@ -281,6 +281,7 @@ def _is_empty(item: ItemNotes | None) -> bool:
 
 
 _LEFTOVER = re.compile(r"^\..+\.toml\.[0-9a-f]{8}\.tmp$|^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")
+_LOCK_LEFTOVER = re.compile(r"^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")  # the lock's own: gone as soon as it is taken
 
 
 class NotesFolder:
@@ -318,6 +319,8 @@ class NotesFolder:
         with self._mutex:
             self._saved_items = dict(notes.items)
             self._saved_run = notes.run if run_on_disk else None
+        if self.locked:  # only once the folder is read: one refused as corrupt keeps even its crash leftovers
+            self._remove_leftovers(_LEFTOVER)
         return notes
 
     def load_run_state(self) -> RunState:
@@ -508,7 +511,7 @@ class NotesFolder:
                 self._check_holder(take_over=attempt == 0)  # a stale lock is taken over once, not fought for
                 continue
             self._lock_text = text
-            self._remove_leftovers()
+            self._remove_leftovers(_LOCK_LEFTOVER)
             return
         message = "keeps changing while this facilitator tries to take it; try again"
         raise LockedError(Problem(str(self.lock_path), "", message))  # pragma: no cover - a lock race
@@ -662,11 +665,11 @@ class NotesFolder:
         )
         return LockedError(Problem(str(self.path), "", message), host, pid)
 
-    def _remove_leftovers(self) -> None:
+    def _remove_leftovers(self, pattern: re.Pattern[str]) -> None:
         """Temporary files of writes interrupted by a crash (only when we hold the lock)."""
         with contextlib.suppress(OSError):
             for entry in os.listdir(self.path):
-                if _LEFTOVER.match(entry):
+                if pattern.match(entry):
                     with contextlib.suppress(OSError):
                         os.unlink(self.path / entry)
 

@@ -196,6 +196,9 @@ async def test_the_disk_refuses_then_accepts_again(programme_2012, clock, tmp_pa
         # While it retries the screen keeps saying NOT SAVED: never "saving…" as if all were well.
         assert shown[shown.index("failed"):] == ["failed"] * len(shown[shown.index("failed"):])
         assert len(shown) - shown.index("failed") >= 3
+        # One notice for the failure, not one per retry: the red status line stays.
+        notices = [n.message for n in app._notifications if "NOT SAVED" in n.message]
+        assert len(notices) == 1, notices
         assert files(notes_dir) == before  # nothing half-written: the files are the morning's
         assert not [n for n in os.listdir(notes_dir) if n.endswith(".tmp")]
 

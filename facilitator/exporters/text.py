@@ -8,17 +8,29 @@ text (for ``-o FILE``).
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from facilitator.exporters import _common as c
+from facilitator.problems import for_terminal
 from facilitator.summary import CategoryTable, ItemSummary, Summary
 
 BAR_WIDTH = 24
+
+
+class Text(RichText):
+    """Rich `Text` that shows captured text's control characters as symbols (␛), never sends them."""
+
+    def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(for_terminal(text), *args, **kwargs)
+
+    def append(self, text: str | RichText, style: Any = None) -> RichText:
+        return super().append(for_terminal(text) if isinstance(text, str) else text, style)
 
 
 def bar(count: int, top: int) -> Text:

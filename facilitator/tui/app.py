@@ -70,6 +70,7 @@ class FacilitatorApp(App[None]):
         self.unsaved_on_exit = False
         self.rescued_to: Path | None = None  # where the notes went when the folder refused them
         self.last_export: Path | None = None
+        self._failing = False  # saving has failed since the last good save
         # True until the answers are read: the screen shows at once (a day of
         # 5,000 answers takes a few hundred ms to parse) but nothing changes
         # or saves until they are in, so nothing on disk can be overwritten.
@@ -157,9 +158,13 @@ class FacilitatorApp(App[None]):
         for screen in self.screen_stack:
             if hasattr(screen, "show_saved"):  # the run screen and the exercise board
                 screen.show_saved(message.status.state, message.status.message)
-        if message.status.state == "failed":
+        # One notice when saving starts to fail, not one per retry (each names the
+        # file it tried): the red status line stays up, with the latest reason.
+        failing = message.status.state == "failed"
+        if failing and not self._failing:
             self.notify(f"NOT SAVED — {message.status.message}. Retrying; nothing is lost while the app is open.",
                         severity="error", timeout=6)
+        self._failing = failing
 
     @property
     def exports_folder(self) -> Path:

@@ -82,6 +82,9 @@ class RunScreen(ThemeActions, Screen):
                 tooltip="The projector view: clock, item, prompt, countdown (b blanks it, Esc or F5 returns)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The rapporteur types first: the group field has the focus from the first
+    # frame (focusing it after mount moved the focus once more and cost a frame).
+    AUTO_FOCUS = "#capture-group"
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -112,7 +115,6 @@ class RunScreen(ThemeActions, Screen):
 
     def on_mount(self) -> None:
         self.refresh_all()
-        self.capture_bar.group_input.focus()
         self.set_interval(1.0, self.tick)
 
     def on_resize(self) -> None:
