@@ -3,7 +3,7 @@
 `render_item` and `render_run` give the exact text saved (stable order, so two
 runs diff cleanly); `parse_file`, `parse_run` and `parse_item` read one file,
 adding a `Problem` (file, key path, line) for everything wrong instead of
-stopping at the first. The folder, the lock and atomic writes are `store.py`'s.
+stopping at the first. The folder and atomic writes are `store.py`'s, the lock `folder_lock.py`'s.
 """
 
 from __future__ import annotations

@@ -5,9 +5,8 @@ A run's notes live in one folder (``notes/<programme-id>/`` by default):
 - ``run.toml``: the run state (current item and prompt, actual start and end times);
 - ``<session-id>.toml``: one per agenda item that captured something, answers grouped
   by prompt then group, then the item's themes;
-- ``.lock``: who has the folder open (host, pid, since when); the process holding it
-  also holds the system's lock on it (`flock`, where there is one), which the system
-  releases however the process ends, so a stale lock is told apart and taken over safely.
+- ``.lock``: who has the folder open (host, pid, since when); `facilitator.folder_lock`
+  takes, keeps and releases it, and tells a stale one apart.
 
 `load_notes` reads a folder without writing anything and reports every problem in
 it at once, even while a facilitator writes it. `NotesFolder` is the writer: it takes
@@ -21,18 +20,17 @@ is still its own, and puts it back if the folder was deleted.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
-import socket
 import threading
-import tomllib
 from pathlib import Path
 from types import MappingProxyType
 
+from facilitator.folder_lock import LOCK_FILE as LOCK_FILE  # re-exported: other modules import these from here
+from facilitator.folder_lock import LOCK_LEFTOVER, FolderLock, StoreError, fsync_dir, remove_leftovers
+from facilitator.folder_lock import LockedError as LockedError
 from facilitator.notes import ItemNotes, Notes, RunState, empty_notes
 from facilitator.notes_toml import (
-    INT,
     encode,
     first_answer_order,
     os_reason,
@@ -42,36 +40,12 @@ from facilitator.notes_toml import (
     quote,
     render_item,
     render_run,
-    toml_string,
 )
 from facilitator.problems import Problem
 from facilitator.programme import ID_PATTERN, is_valid_id
 
-try:
-    import fcntl
-except ImportError:  # Windows: the lock file alone says who has the folder
-    fcntl = None  # type: ignore[assignment]
-
 RUN_FILE = "run.toml"
-LOCK_FILE = ".lock"
 _RUN_ID = RUN_FILE.removesuffix(".toml")  # an agenda item with this id would collide with run.toml
-
-
-class StoreError(Exception):
-    """The notes folder cannot be read or written; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class LockedError(StoreError):
-    """Another facilitator has the folder open (or its lock file cannot be read)."""
-
-    def __init__(self, problem: Problem, host: str = "", pid: int = 0) -> None:
-        super().__init__([problem])
-        self.host = host
-        self.pid = pid
 
 
 def _id_rule(name: str) -> str:
@@ -186,67 +160,6 @@ def load_notes(folder: Path, programme_id: str | None = None) -> Notes:
 # ------------------------------------------------------------------ writing files
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or removal in `folder` durable (a no-op where directories cannot be opened)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_new(target: Path, data: bytes) -> int:
-    """Create `target` (FileExistsError if it exists) holding `data`, fsynced; returns it open."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _flock(fd: int) -> bool | None:
-    """Take the system's exclusive lock on an open file, without waiting: True if taken,
-    False if another process holds it, None where there are no such locks (Windows, some
-    network file systems). The system lets go of it when the process ends, however it ends.
-    """
-    if fcntl is None:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError:
-        return None
-    return True
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        here, there = os.fstat(fd), os.stat(path)
-    except OSError:
-        return False
-    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
-
-
 def write_atomic(target: Path, data: bytes) -> None:
     """Replace `target` with `data` so that a crash leaves either the old file or the new one."""
     tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
@@ -264,7 +177,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def _remove(target: Path) -> bool:
@@ -272,7 +185,7 @@ def _remove(target: Path) -> bool:
         os.unlink(target)
     except FileNotFoundError:
         return False
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return True
 
 
@@ -280,8 +193,7 @@ def _is_empty(item: ItemNotes | None) -> bool:
     return item is None or not (item.answers or item.themes)
 
 
-_LEFTOVER = re.compile(r"^\..+\.toml\.[0-9a-f]{8}\.tmp$|^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")
-_LOCK_LEFTOVER = re.compile(r"^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")  # the lock's own: gone as soon as it is taken
+_LEFTOVER = re.compile(r"^\..+\.toml\.[0-9a-f]{8}\.tmp$|" + LOCK_LEFTOVER.pattern)  # ours and the lock's
 
 
 class NotesFolder:
@@ -292,17 +204,16 @@ class NotesFolder:
         self.programme_id = programme_id
         self._saved_items: dict[str, ItemNotes] = {}  # the objects last saved or loaded, by session id
         self._saved_run: RunState | None = None
-        self._lock_text: str | None = None
-        self._lock_fd: int | None = None  # the lock file, open, holding the system's lock on it
+        self._lock = FolderLock(self.path)
         self._mutex = threading.Lock()  # one save at a time, from whichever thread
 
     @property
     def lock_path(self) -> Path:
-        return self.path / LOCK_FILE
+        return self._lock.path
 
     @property
     def locked(self) -> bool:
-        return self._lock_text is not None
+        return self._lock.held
 
     def __enter__(self) -> NotesFolder:
         self.lock()
@@ -320,7 +231,7 @@ class NotesFolder:
             self._saved_items = dict(notes.items)
             self._saved_run = notes.run if run_on_disk else None
         if self.locked:  # only once the folder is read: one refused as corrupt keeps even its crash leftovers
-            self._remove_leftovers(_LEFTOVER)
+            remove_leftovers(self.path, _LEFTOVER)
         return notes
 
     def load_run_state(self) -> RunState:
@@ -358,7 +269,7 @@ class NotesFolder:
         """
         with self._mutex:
             self._forget_missing()
-            if notes.run is not self._saved_run or self._lock_lost():
+            if notes.run is not self._saved_run or self._lock.lost():
                 return True
             for session_id, item in self._changed(notes):
                 if not _is_empty(item) or not _is_empty(self._saved_items.get(session_id)):
@@ -370,7 +281,7 @@ class NotesFolder:
     def missing(self) -> bool:
         """Whether something this folder saved or loaded is gone from disk: a file, our lock, the folder."""
         with self._mutex:
-            if self._lock_lost() or (self._saved_run is not None and not (self.path / RUN_FILE).exists()):
+            if self._lock.lost() or (self._saved_run is not None and not (self.path / RUN_FILE).exists()):
                 return True
             return any(not _is_empty(item) and not self._file(sid).exists() for sid, item in self._saved_items.items())
 
@@ -390,36 +301,6 @@ class NotesFolder:
         if self._saved_run is not None and not (self.path / RUN_FILE).exists():
             self._saved_run = None
 
-    def _lock_lost(self) -> bool:
-        return self._lock_text is not None and not os.path.lexists(self.lock_path)
-
-    def _keep_lock(self) -> None:
-        """Before writing, make sure the folder is still ours: put back our lock if it was
-        deleted (with the folder, say); `LockedError` if another facilitator has it now.
-        """
-        if self._lock_text is None:
-            return
-        ours = encode(self._lock_text)
-        for _ in range(2):
-            if self._lock_fd is not None and _same_file(self._lock_fd, self.lock_path):
-                return
-            try:
-                current = self.lock_path.read_bytes()
-            except FileNotFoundError:
-                held, self._lock_fd = self._lock_fd, None
-                created = self._create_lock(ours)
-                if held is not None:
-                    os.close(held)
-                if created:
-                    return
-                continue  # someone else made one meanwhile: read it
-            except OSError:
-                return  # unreadable just now: the writes will tell whether the disk works
-            if current == ours:
-                return
-            raise self._refusal(_lock_holder(current))
-        raise LockedError(Problem(str(self.lock_path), "", "keeps changing while this facilitator saves; try again"))
-
     def save(self, notes: Notes) -> list[Path]:
         """Write the files whose item or run state changed; returns the paths written or removed.
 
@@ -436,10 +317,10 @@ class NotesFolder:
             self._forget_missing()  # a deleted file (or folder) is written again
             changed = self._changed(notes)
             run_changed = notes.run is not self._saved_run
-            if not changed and not run_changed and not self._lock_lost():
+            if not changed and not run_changed and not self._lock.lost():
                 return []
             self._make_folder()
-            self._keep_lock()
+            self._lock.keep()
             done: list[Path] = []
             problems: list[Problem] = []
             for session_id, item in changed:
@@ -493,207 +374,17 @@ class NotesFolder:
         except OSError as exc:
             raise StoreError([Problem(str(self.path), "", f"cannot be created: {os_reason(exc)}")]) from None
 
-    # -- the lock -------------------------------------------------------------
+    # -- the lock (facilitator.folder_lock) -----------------------------------
 
     def lock(self) -> None:
         """Take the folder for this process; `LockedError` if another facilitator has it."""
-        if self._lock_text is not None:
+        if self._lock.held:
             return
         self._make_folder()
-        since = dt.datetime.now().replace(microsecond=0)
-        text = (
-            "# A facilitator has these notes open. Remove this file only if that program is gone.\n"
-            f'program = "facilitator"\nhost = {toml_string(socket.gethostname())}\npid = {os.getpid()}\n'
-            f"since = {since.isoformat()}\n"
-        )
-        for attempt in range(3):
-            if not self._create_lock(encode(text)):
-                self._check_holder(take_over=attempt == 0)  # a stale lock is taken over once, not fought for
-                continue
-            self._lock_text = text
-            self._remove_leftovers(_LOCK_LEFTOVER)
-            return
-        message = "keeps changing while this facilitator tries to take it; try again"
-        raise LockedError(Problem(str(self.lock_path), "", message))  # pragma: no cover - a lock race
-
-    def _create_lock(self, data: bytes) -> bool:
-        """Create the lock file holding `data`; False if there is one already.
-
-        The text is written to a temporary file, which this process locks with
-        the system's lock (`flock`), then hard-links as the lock: the link either
-        fails (a lock is there) or makes a complete lock appear at once, already
-        held. So a crash never leaves an empty lock that would refuse every
-        later start, and no other facilitator ever sees our lock unheld while we
-        live. Where the file system has no hard links (FAT on a USB stick) the
-        lock is created, then written.
-        """
-        tmp = self.path / f".lock.{os.urandom(4).hex()}.tmp"
-        fd = None
-        try:
-            fd = _write_new(tmp, data)
-            held = _flock(fd)
-            try:
-                os.link(tmp, self.lock_path)
-            except (FileExistsError, FileNotFoundError):
-                return False  # a lock is there (or its holder cleaned our temporary file away)
-            except OSError:
-                pass  # no hard links here: create it in place below
-            else:
-                _fsync_dir(self.path)
-                if held:
-                    self._lock_fd, fd = fd, None
-                return True
-        except OSError as exc:
-            raise StoreError([Problem(str(self.lock_path), "", f"cannot be created: {os_reason(exc)}")]) from None
-        finally:
-            if fd is not None:
-                os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        try:
-            fd = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            raise StoreError([Problem(str(self.lock_path), "", f"cannot be created: {os_reason(exc)}")]) from None
-        try:
-            held = _flock(fd)
-            os.write(fd, data)
-            os.fsync(fd)
-        except OSError as exc:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(self.lock_path)
-            raise StoreError([Problem(str(self.lock_path), "", f"cannot be written: {os_reason(exc)}")]) from None
-        if held:
-            self._lock_fd = fd
-        else:
-            os.close(fd)
-        return True
+        self._lock.acquire()
 
     def unlock(self) -> None:
         """Release the lock, removing the lock file only if it is still ours."""
-        if self._lock_text is None:
-            return
-        try:
-            current = self.lock_path.read_bytes().decode("utf-8", "replace")
-        except OSError:
-            current = None
-        if current == self._lock_text:
-            # A folder that became read-only keeps the lock: it is stale once this
-            # process ends, and the next start takes it over.
-            with contextlib.suppress(OSError):
-                os.unlink(self.lock_path)
-        self._lock_text = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # lets go of the system's lock
-            self._lock_fd = None
+        self._lock.release()
 
     close = unlock
-
-    def _check_holder(self, take_over: bool) -> None:
-        """Raise `LockedError` unless the existing lock is stale; remove a stale one.
-
-        A lock file is removed only by a process that holds its system lock
-        (`flock`), after checking that it is still the folder's lock. A living
-        facilitator holds the system lock of its own for as long as it runs, so of
-        several facilitators starting at once on a stale lock, one removes it,
-        one creates the next, and no lock of a living one is ever removed.
-        """
-        try:
-            fd = os.open(self.lock_path, os.O_RDONLY)
-        except FileNotFoundError:
-            return  # released meanwhile: try again
-        except OSError:
-            raise self._refusal(None) from None
-        try:
-            seen = _read_all(fd)
-            free = _flock(fd)  # False: a living process holds it; None: no such locks here
-            holder = _lock_holder(seen)
-            if free is False or holder is None or holder[0] != socket.gethostname() or _alive(holder[1]):
-                raise self._refusal(holder)
-            if not take_over:
-                raise self._refusal(holder)
-            if free:
-                if _same_file(fd, self.lock_path):  # still the folder's lock, and only we may remove it now
-                    try:
-                        os.unlink(self.lock_path)
-                    except FileNotFoundError:
-                        pass
-                    except OSError as exc:
-                        problem = Problem(str(self.lock_path), "", f"cannot be replaced: {os_reason(exc)}")
-                        raise StoreError([problem]) from None
-                return
-        finally:
-            os.close(fd)
-        self._move_stale_aside(seen)
-
-    def _move_stale_aside(self, seen: bytes) -> None:
-        """Take a stale lock away where there is no `flock`: move it aside, then look at what moved."""
-        aside = self.path / f".lock.{os.urandom(4).hex()}.stale"
-        try:
-            os.rename(self.lock_path, aside)
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            raise StoreError([Problem(str(self.lock_path), "", f"cannot be replaced: {os_reason(exc)}")]) from None
-        try:
-            moved = aside.read_bytes()
-        except OSError:
-            moved = b""
-        if moved != seen:  # another facilitator took the lock between our look and our move: give it back
-            with contextlib.suppress(OSError):
-                os.link(aside, self.lock_path)
-            with contextlib.suppress(OSError):
-                os.unlink(aside)
-            raise self._refusal(_lock_holder(moved))
-        with contextlib.suppress(OSError):
-            os.unlink(aside)
-
-    def _refusal(self, holder: tuple[str, int, dt.datetime] | None) -> LockedError:
-        if holder is None:
-            message = (
-                f"cannot be read as a lock, so another facilitator may be using {self.path}; "
-                f"if none is, remove {self.lock_path}"
-            )
-            return LockedError(Problem(str(self.lock_path), "", message))
-        host, pid, since = holder
-        when = since.strftime("%H:%M") if since.date() == dt.date.today() else since.strftime("%Y-%m-%d %H:%M")
-        message = (
-            f"is in use by facilitator on host {host} (pid {pid}) since {when}; "
-            f"close it there, or remove {self.lock_path} if that program is gone"
-        )
-        return LockedError(Problem(str(self.path), "", message), host, pid)
-
-    def _remove_leftovers(self, pattern: re.Pattern[str]) -> None:
-        """Temporary files of writes interrupted by a crash (only when we hold the lock)."""
-        with contextlib.suppress(OSError):
-            for entry in os.listdir(self.path):
-                if pattern.match(entry):
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.path / entry)
-
-
-def _lock_holder(raw: bytes) -> tuple[str, int, dt.datetime] | None:
-    """(host, pid, since) from a lock file, or None if it is not a readable lock."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-    host, pid, since = data.get("host"), data.get("pid"), data.get("since")
-    if not isinstance(host, str) or not INT[1](pid) or pid <= 0 or not isinstance(since, dt.datetime):
-        return None
-    return host, pid, since
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this pid runs on this host (unsure counts as alive)."""
-    if os.name == "nt":
-        return True  # os.kill(pid, 0) would terminate it on Windows
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # e.g. PermissionError: it exists, owned by someone else
-    return True

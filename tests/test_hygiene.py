@@ -131,7 +131,7 @@ def test_the_dangerous_pattern_catches_what_it_should() -> None:
 # The tool works offline: nothing in it opens a connection. One module is exempt,
 # `facilitator/serve.py` (`facilitator serve`), whose whole purpose is to listen
 # for a web browser through textual-serve; it listens on 127.0.0.1 unless the user
-# gives --host. `store.py` imports `socket` for `socket.gethostname()` only (the
+# gives --host. `folder_lock.py` imports `socket` for `socket.gethostname()` only (the
 # lock file names the host that holds it): no connection, no lookup.
 
 SERVES_A_BROWSER = "facilitator/serve.py"
@@ -140,7 +140,7 @@ NETWORK_MODULES = {
     "nntplib", "xmlrpc", "socketserver", "requests", "httpx", "aiohttp", "websockets", "webbrowser",
     "textual_serve", "paramiko",
 }  # fmt: skip
-ALLOWED_SOCKET_USES = {"facilitator/store.py": {"gethostname"}}
+ALLOWED_SOCKET_USES = {"facilitator/folder_lock.py": {"gethostname"}}
 ASYNCIO_NETWORK = {
     "open_connection", "start_server", "open_unix_connection", "start_unix_server", "create_connection",
     "create_server", "create_datagram_endpoint", "sock_connect", "create_unix_connection", "create_unix_server",
@@ -244,10 +244,10 @@ def test_the_scan_catches_what_it_should(tmp_path: Path, monkeypatch) -> None:
     for file, text in bad.items():
         (package / file).write_text(text, encoding="utf-8")
         assert offences(package / file), file
-    (package / "store.py").write_text(fine, encoding="utf-8")
-    assert offences(package / "store.py") == []
+    (package / "folder_lock.py").write_text(fine, encoding="utf-8")
+    assert offences(package / "folder_lock.py") == []
     (package / "other.py").write_text("import socket\nsocket.gethostname()\n", encoding="utf-8")
-    assert offences(package / "other.py") != []  # socket is allowed in store.py only
+    assert offences(package / "other.py") != []  # socket is allowed in folder_lock.py only
 
 
 BLOCK_THE_NETWORK = """
