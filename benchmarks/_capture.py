@@ -81,9 +81,12 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
                 before = len(meeting.item.answers)
                 frames.clear()
                 recording = True
+                before_enter = file_signature(item_file) if item_file else None
                 t0 = time.perf_counter()
                 # Watch the file from the moment Enter is pressed (the text is unique and needs no escaping).
-                disk = asyncio.create_task(wait_for_file(item_file, text.encode(), t0)) if item_file else None
+                disk = None
+                if item_file:
+                    disk = asyncio.create_task(wait_for_file(item_file, text.encode(), t0, before_enter))
                 await pilot.press("enter")
                 await pilot.pause()
                 t_pilot = time.perf_counter()
@@ -129,15 +132,24 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
     }
 
 
-async def wait_for_file(path: Path, needle: bytes, t0: float, poll: float = 0.001) -> float:
-    """perf_counter() when `path` first contains `needle`; stat every `poll` s, read only when it changed."""
-    seen = None
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+async def wait_for_file(path: Path, needle: bytes, t0: float, seen: tuple[int, int, int] | None,
+                        poll: float = 0.001) -> float:
+    """perf_counter() when `path` first contains `needle`; stat every `poll` s, read only when it changed.
+
+    `seen` is the file as it was before Enter: it cannot hold the new answer yet,
+    and reading it (a megabyte at 5,000 answers) inside the timed window would
+    have delayed the very frame being timed.
+    """
     while True:
-        try:
-            st = os.stat(path)
-            sig = (st.st_ino, st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
-            sig = None
+        sig = file_signature(path)
         if sig is not None and sig != seen:
             seen = sig
             if needle in path.read_bytes():

@@ -164,6 +164,10 @@ class AutoSaver:
                 done = self._saved_generation == self._generation
                 if done:
                     self.status = SaveStatus("saved")
+                    # A flush that asked for this save to hurry is answered: left set, it
+                    # would skip the settling pause of the next change and write while
+                    # the screen draws it.
+                    self._retry = False
                 self._cond.notify_all()
             if done:
                 self.on_status(self.status)

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from types import MappingProxyType
 
 SCHEMA = 1
@@ -132,8 +133,8 @@ class Notes:
         """Every group that has answered, in first-seen order."""
         seen: dict[str, None] = {}
         for item in self.items.values():
-            for answer in item.answers:
-                seen.setdefault(answer.group, None)
+            # dict.fromkeys over map: the loop runs in C (asked on every capture, thousands of answers).
+            seen.update(dict.fromkeys(map(attrgetter("group"), item.answers)))
         return list(seen)
 
     def find(self, answer_id: str) -> tuple[str, Answer] | None:

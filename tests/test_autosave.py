@@ -135,3 +135,44 @@ async def test_quitting_with_everything_saved_just_quits(programme_2012, clock, 
         await asyncio.sleep(0.1)
     assert not app.unsaved_on_exit
     assert load_notes(tmp_path / "notes", programme_2012.id).answer_count() == 1
+
+
+class GatedFolder:
+    """Stands in for a notes folder: each save announces itself and waits to be let through."""
+
+    def __init__(self) -> None:
+        self.started = threading.Semaphore(0)
+        self.go_on = threading.Semaphore(0)
+        self.saved: list[object] = []
+
+    def save(self, notes):
+        self.started.release()
+        assert self.go_on.acquire(timeout=10)
+        self.saved.append(notes)
+        return []
+
+
+def test_a_flush_during_a_save_does_not_make_the_next_change_skip_its_settling_pause(programme_2012):
+    # A flush asks the save under way to hurry; once that save is done the request
+    # is answered. Left standing, it made the next capture's save start at once,
+    # writing a large file while the screen drew the capture (the benchmark's tail).
+    folder = GatedFolder()
+    saver = AutoSaver(folder, settle_seconds=30)  # a pause no test would sit out
+    first, second = empty_notes(programme_2012.id), empty_notes(programme_2012.id)
+    saver.submit(first)
+    flushed = threading.Thread(target=saver.flush)
+    flushed.start()  # hurries the first save past its pause…
+    assert folder.started.acquire(timeout=10)
+    again = threading.Thread(target=saver.flush)
+    again.start()  # …and asks again while it is being written
+    again.join(0.2)
+    folder.go_on.release()
+    flushed.join(10)
+    again.join(10)
+    assert folder.saved == [first]
+
+    saver.submit(second)
+    assert not folder.started.acquire(timeout=0.5), "the next change was saved without its settling pause"
+    folder.go_on.release()
+    assert saver.close(10)  # quitting still saves it at once
+    assert folder.saved == [first, second]

@@ -11,6 +11,7 @@ list rebuild, not 5,000 wraps.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -88,6 +89,10 @@ class AnswerBoard(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.empty_text = empty_text
         self.rows: list[Row] = []
+        # Kept up to date row by row, so the screen's "N answers · M groups"
+        # never walks thousands of rows on a capture.
+        self.answer_count = 0
+        self.headings: Counter[str] = Counter()
         self._heights: list[int] = []  # lines of each row at the current width
         self._row_top: list[int] = []  # first line of each row (prefix sums of heights)
         self._line_count = 0
@@ -112,6 +117,8 @@ class AnswerBoard(ScrollView, can_focus=True):
         """
         keep = select if select is not None else self.selected_id
         self.rows = list(rows)
+        self.headings = Counter(r.heading for r in rows if r.answer is None)
+        self.answer_count = len(rows) - sum(self.headings.values())
         index = next((i for i, r in enumerate(rows) if r.answer and r.key == keep), -1) if keep else -1
         if index < 0:
             index = self._nearest_answer(min(max(self.cursor, 0), len(rows) - 1)) if rows else -1
@@ -131,6 +138,7 @@ class AnswerBoard(ScrollView, can_focus=True):
     def insert_row(self, index: int, row: Row) -> None:
         """Insert one row without measuring the others again (a capture)."""
         self.rows.insert(index, row)
+        self._count(row, 1)
         if self._width:
             height = len(self._strips(row, self._width, False))
             top = self._row_top[index] if index < len(self._row_top) else self._line_count
@@ -163,7 +171,9 @@ class AnswerBoard(ScrollView, can_focus=True):
 
     def replace_row(self, index: int, row: Row) -> None:
         """Replace one row (a heading whose count changed)."""
+        self._count(self.rows[index], -1)
         self.rows[index] = row
+        self._count(row, 1)
         if self._width:
             height = len(self._strips(row, self._width, False))
             self._shift(index + 1, height - self._heights[index])
@@ -176,9 +186,13 @@ class AnswerBoard(ScrollView, can_focus=True):
             tops[start:] = [top + lines for top in tops[start:]]
             self._line_count += lines
 
-    @property
-    def answer_count(self) -> int:
-        return sum(1 for row in self.rows if row.answer)
+    def _count(self, row: Row, change: int) -> None:
+        if row.answer is not None:
+            self.answer_count += change
+        else:
+            self.headings[row.heading] += change
+            if not self.headings[row.heading]:
+                del self.headings[row.heading]
 
     @property
     def selected(self) -> Answer | None:
@@ -284,18 +298,22 @@ class AnswerBoard(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         number = scroll_y + y
+        if self._restyled:
+            self._check_styles()
+        # The widget's style as resolved by _check_styles: `rich_style` walks up
+        # the parents on every call, and an empty board asked for it on every line.
+        plain, _heading, _note, empty = self._looks
         if not self.rows:
             if y == 0:
-                style = self.rich_style + self.get_component_rich_style("answer-board--empty")
-                return Strip([Segment(f"  {self.empty_text}", style)]).crop_extend(0, width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+                return Strip([Segment(f"  {self.empty_text}", plain + empty)]).crop_extend(0, width, plain)
+            return Strip.blank(width, plain)
         if number >= self._line_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, plain)
         index = bisect_right(self._row_top, number) - 1
         line = number - self._row_top[index]
         strips = self._strips(self.rows[index], self._width, index == self.cursor)
-        strip = strips[line] if line < len(strips) else Strip.blank(width, self.rich_style)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        strip = strips[line] if line < len(strips) else Strip.blank(width, plain)
+        return strip.crop_extend(scroll_x, scroll_x + width, plain)
 
     def notify_style_update(self) -> None:
         # Textual announces a style update on every focus or class change, not

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from facilitator.tui.colours import badge, colour, muted
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
     """Always-visible facts: the time, where we are, delay, and whether notes are safe.
 
-    One widget drawing a one-row grid, not four: it is redrawn every second and
-    each extra widget costs start-up time for styling and layout.
+    One widget drawing one line, not four widgets: it is redrawn every second
+    and each extra widget costs start-up time for styling and layout.
     """
 
     DEFAULT_CSS = """
-    StatusBar { height: 1; dock: top; background: $panel; }
+    StatusBar { height: 1; dock: top; background: $panel; text-wrap: nowrap; text-overflow: clip; }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -46,30 +45,41 @@ class StatusBar(Static):
         return {"saved": "● saved", "saving": "◌ saving…"}.get(self.save_state, f"✖ NOT SAVED: {self.save_message}")
 
     def _draw(self) -> None:
-        app = self.app
         # Called every second: when nothing it shows has changed (a rehearsal
         # clock that stands still, a save state set twice) it draws nothing.
-        drawn = (self.now, self.where, self.delay_minutes, self.summary, self.save_state, self.save_message, app.theme)
-        if drawn == self._drawn:
-            return
-        self._drawn = drawn
-        grid = Table.grid(expand=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True, max_width=60, overflow="ellipsis")
+        drawn = (self.now, self.where, self.delay_minutes, self.summary, self.save_state, self.save_message,
+                 self.app.theme)
+        if drawn != self._drawn:
+            self._drawn = drawn
+            self.refresh()  # one line, docked: its size never depends on the text
+
+    def render(self) -> Text:
+        """Clock, where the meeting is (cut with "…" first), delay, save state, across the width."""
+        app = self.app
         clock = Text(f" {self.now:%H:%M:%S} " if self.now else "", style=badge(app, "primary"))
         delay = Text(f" {self.summary} ")
         if self.delay_minutes > 0:
             delay.stylize(badge(app, "warning"))
         elif self.delay_minutes < 0:
             delay.stylize(colour(app, "success", "green"))
-        saved = Text(f" {self.saved_label} ", no_wrap=True, overflow="ellipsis")
+        saved = Text(f" {self.saved_label} ")
+        saved.truncate(60, overflow="ellipsis")
         if self.save_state == "failed":
             saved.stylize(badge(app, "error"))
         elif self.save_state == "saving":
             saved.stylize(muted(app))
         else:
             saved.stylize(colour(app, "success", "green"))
-        grid.add_row(clock, Text(f" {self.where}", style=muted(app)), delay, saved)
-        self.update(grid, layout=False)  # one line, docked: its size never depends on the text
+        # Laid out by hand rather than as a Rich table: drawn on every frame.
+        # When space runs short, "where" gives way first, then the delay; the
+        # save state keeps at least "✖ NOT SAVED" in sight.
+        width = self.size.width
+        if saved.cell_len > width - clock.cell_len - delay.cell_len:
+            saved.truncate(max(width - clock.cell_len - delay.cell_len, 14), overflow="ellipsis")
+        if clock.cell_len + delay.cell_len + saved.cell_len > width:
+            delay.truncate(max(width - clock.cell_len - saved.cell_len, 0), overflow="ellipsis")
+        where = Text(f" {self.where}", style=muted(app))
+        where.truncate(max(width - clock.cell_len - delay.cell_len - saved.cell_len, 0), overflow="ellipsis", pad=True)
+        line = Text.assemble(clock, where, delay, saved, no_wrap=True, end="")
+        line.truncate(width)
+        return line

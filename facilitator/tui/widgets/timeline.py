@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -15,8 +14,9 @@ MARKERS = {"done": "✓", "now": "▶", "next": "›", "later": " "}
 class Timeline(Static):
     """Planned times, projected times when the day has moved, actual times once run."""
 
+    # One line per item, cut with "…" at the panel's edge (never wrapped).
     DEFAULT_CSS = """
-    Timeline { padding: 0 1; }
+    Timeline { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -26,10 +26,6 @@ class Timeline(Static):
     def show(self, programme: Programme, projection, current_id: str) -> None:
         """Redraw from a schedule projection; `current_id` is the item on screen."""
         late, early = colour(self.app, "warning", "yellow"), colour(self.app, "success", "green")
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(width=1)
-        table.add_column(no_wrap=True, min_width=5)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         several_days = len(programme.dates) > 1
         rows: list[tuple[Text, ...]] = []
         day = None
@@ -61,6 +57,9 @@ class Timeline(Static):
             return
         same_height = len(rows) == len(self._drawn)
         self._drawn = tuple(rows)
-        for row in rows:
-            table.add_row(*row)
-        self.update(table, layout=not same_height)
+        # Columns laid out by hand, not with a Rich Table: the panel is drawn on
+        # every frame, and measuring a table cost more than the rest of it.
+        when_width = max([5, *(when.cell_len for _, when, _ in rows)])
+        lines = [Text.assemble(marker, " ", when, " " * (when_width - when.cell_len + 1), title)
+                 for marker, when, title in rows]
+        self.update(Text("\n").join(lines), layout=not same_height)
