@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_present(args)
         if command == "serve":
-            from facilitator.serve import cmd_serve
+            from facilitator.tui.serve import cmd_serve
 
             return cmd_serve(args)
         if args.command is None:

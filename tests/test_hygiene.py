@@ -129,12 +129,12 @@ def test_the_dangerous_pattern_catches_what_it_should() -> None:
 # ------------------------------------------------------------------ no network, no code from data (AST)
 #
 # The tool works offline: nothing in it opens a connection. One module is exempt,
-# `facilitator/serve.py` (`facilitator serve`), whose whole purpose is to listen
+# `facilitator/tui/serve.py` (`facilitator serve`), whose whole purpose is to listen
 # for a web browser through textual-serve; it listens on 127.0.0.1 unless the user
 # gives --host. `folder_lock.py` imports `socket` for `socket.gethostname()` only (the
 # lock file names the host that holds it): no connection, no lookup.
 
-SERVES_A_BROWSER = "facilitator/serve.py"
+SERVES_A_BROWSER = "facilitator/tui/serve.py"
 NETWORK_MODULES = {
     "socket", "ssl", "http", "urllib", "urllib3", "ftplib", "smtplib", "poplib", "imaplib", "telnetlib",
     "nntplib", "xmlrpc", "socketserver", "requests", "httpx", "aiohttp", "websockets", "webbrowser",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.cli import main
-from facilitator.serve import address, run_command
+from facilitator.tui.serve import address, run_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def fetch(url: str, timeout: float = 20.0) -> str:
 
 @pytest.fixture
 def server(tmp_path):
-    """`python -m facilitator serve` on a free port, notes in tmp_path; stopped afterwards."""
+    """`python -m facilitator.tui.serve` on a free port, notes in tmp_path; stopped afterwards."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     process = subprocess.Popen(
@@ -145,16 +145,16 @@ def test_the_command_each_tab_runs(tmp_path, monkeypatch):
     (tmp_path / "my programme.toml").write_text("")
     command = run_command("my programme.toml", Path("notes dir"))
     assert command == (
-        f"{sys.executable} -m facilitator.serve '{tmp_path}/my programme.toml' --notes '{tmp_path}/notes dir'"
+        f"{sys.executable} -m facilitator.tui.serve '{tmp_path}/my programme.toml' --notes '{tmp_path}/notes dir'"
     )
-    assert run_command(None, None) == f"{sys.executable} -m facilitator.serve"
+    assert run_command(None, None) == f"{sys.executable} -m facilitator.tui.serve"
     assert run_command("small-group-workshop-half-day", None).endswith("serve small-group-workshop-half-day")
     assert address("::1", 8000) == "http://[::1]:8000"
 
 
 def test_a_tab_on_a_locked_folder_says_why(tmp_path, monkeypatch, capsys):
-    from facilitator import serve
     from facilitator.store import NotesFolder
+    from facilitator.tui import serve
 
     shown: list[list[str]] = []
     monkeypatch.setattr("facilitator.tui.serve_tab.show_refusal", shown.append)

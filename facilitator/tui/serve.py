@@ -29,7 +29,7 @@ def run_command(programme: str | None, notes: Path | None) -> str:
 
     Paths are made absolute, so the app finds them whatever directory it starts in.
     """
-    parts = [sys.executable, "-m", "facilitator.serve"]
+    parts = [sys.executable, "-m", "facilitator.tui.serve"]
     if programme is not None:
         parts.append(str(Path(programme).resolve()) if Path(programme).exists() else programme)
     if notes is not None:
