@@ -24,7 +24,7 @@ from facilitator import bundled
 from facilitator.exporters import NOTES_FORMATS, SUMMARY_FORMATS
 from facilitator.exporters.files import write_file
 from facilitator.notes import Notes
-from facilitator.problems import Problem, for_terminal, visible
+from facilitator.problems import Problem, for_terminal, plural, visible
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
 from facilitator.store import StoreError
 
@@ -208,7 +208,7 @@ def cmd_validate(names: Sequence[str]) -> int:
         prompts = sum(len(s.prompts) for s in programme.sessions)
         items = len(programme.sessions)
         title = visible(" ".join(programme.title.split()))  # one line, whatever the title holds
-        console.print(f"{name}: ok — {title}, {_plural(items, 'agenda item')}, {_plural(prompts, 'prompt')}")
+        console.print(f"{name}: ok — {title}, {plural(items, 'agenda item')}, {plural(prompts, 'prompt')}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -315,21 +315,27 @@ def load_run(folder: Path, programme_name: str | None) -> tuple[Programme, Notes
     from facilitator.store import load_notes
 
     notes = load_notes(folder)  # StoreError, one problem per line, for a missing or corrupt folder
+    return programme_for_notes(folder, notes.programme_id, programme_name), notes
+
+
+def programme_for_notes(folder: Path, named: str, programme_name: str | None) -> Programme:
+    """The programme of a notes folder whose run names `named`: `programme_name` if given
+    (and it must be that one), else the bundled programme of that id."""
     if programme_name is not None:
         programme = resolve_programme(programme_name)
     else:
-        found = bundled.find(notes.programme_id) if notes.programme_id else None
+        found = bundled.find(named) if named else None
         if found is None:
             message = (
-                f"the notes are for programme '{notes.programme_id}', which is not a bundled one: "
+                f"the notes are for programme '{named}', which is not a bundled one: "
                 "give its file with --programme FILE"
             )
             raise CliError([Problem(str(folder), "", message)])
         programme = load_programme(found)
-    if notes.programme_id and programme.id != notes.programme_id:
-        message = f"the notes are for programme '{notes.programme_id}', not '{programme.id}'"
+    if named and programme.id != named:
+        message = f"the notes are for programme '{named}', not '{programme.id}'"
         raise CliError([Problem(str(folder), "", message)])
-    return programme, notes
+    return programme
 
 
 def cmd_export(args: argparse.Namespace, summary: bool) -> int:
@@ -391,9 +397,6 @@ def _short_dates(programme: Programme) -> str:
         return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
     return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 if __name__ == "__main__":  # pragma: no cover

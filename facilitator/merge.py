@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
 from facilitator.notes_toml import first_answer_order, quote, render_item, render_run
-from facilitator.problems import Problem
+from facilitator.problems import Problem, plural
 from facilitator.store import NotesFolder, StoreError, load_notes
 
 _WhenKey = tuple[bool, dt.datetime, str]
@@ -300,8 +300,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         folder.unlock()
     shared = sum(1 for count in _folders_per_answer(n for _, n in loaded).values() if count > 1)
     print(
-        f"merged {_plural(len(inputs), 'folder')} into {output}: {_plural(merged.answer_count(), 'answer')} "
-        f"({shared} from more than one folder), {_plural(conflict_count(merged), 'conflict')} kept"
+        f"merged {plural(len(inputs), 'folder')} into {output}: {plural(merged.answer_count(), 'answer')} "
+        f"({shared} from more than one folder), {plural(conflict_count(merged), 'conflict')} kept"
     )
     return 0
 
@@ -393,6 +393,3 @@ def _folders_per_answer(notes: Iterable[Notes]) -> dict[str, int]:
             count[answer_id] += 1
     return count
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

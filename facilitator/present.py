@@ -24,12 +24,12 @@ from pathlib import Path
 from facilitator import bundled
 from facilitator.clock import Clock, SystemClock
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes, RunState
-from facilitator.notes_toml import os_reason, parse_file, parse_run, quote
+from facilitator.notes import Notes
+from facilitator.notes_toml import os_reason, quote
 from facilitator.problems import Problem
 from facilitator.programme import Programme, ProgrammeError, load_programme
 from facilitator.schedule import Projection
-from facilitator.store import RUN_FILE, default_notes_dir
+from facilitator.store import RUN_FILE, StoreError, default_notes_dir, file_identity, read_run_state
 
 # How often the second terminal looks at run.toml (a stat; the file is read
 # only when it changed). With the app's 0.1 s save delay, a move shows on the
@@ -109,25 +109,6 @@ def projector_view(meeting: Meeting, notice: str = "") -> ProjectorView:
 # ---------------------------------------------------------------- following run.toml
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    """What changes when the file is rewritten (the app renames a new file over it), or None."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
-
-
-def read_run_state(path: Path) -> tuple[RunState | None, list[Problem]]:
-    """run.toml read without writing or locking anything: the state, or the problems."""
-    problems: list[Problem] = []
-    parsed = parse_file(path, problems)
-    run = parse_run(*parsed, None) if parsed else None
-    if problems or run is None:
-        return None, problems or [Problem(str(path), "", "cannot be read")]
-    return run, []
-
-
 def find_programme(programme_id: str) -> Programme | None:
     """The bundled programme with this id, or None."""
     found = bundled.find(programme_id) if programme_id else None
@@ -158,12 +139,12 @@ class RunFollower:
         self.clock: Clock = clock or SystemClock()
         self.meeting: Meeting | None = None  # None until a good run.toml was read
         self.notice = ""
-        self._signature: tuple[int, int, int] | None = None
+        self._signature: tuple[int, ...] | None = None
         self._seen = False  # whether a first look happened
 
     def poll(self) -> bool:
         """Look at run.toml; read it when it changed. True when the view may have changed."""
-        signature = _signature(self.path)
+        signature = file_identity(self.path)
         if self._seen and signature == self._signature:
             return False
         self._seen, self._signature = True, signature
@@ -171,10 +152,11 @@ class RunFollower:
             # Not there (yet, or the folder went away): keep whatever was shown.
             self.notice = f"{self.path} is gone: showing the last state read" if self.meeting else ""
             return True
-        run, problems = read_run_state(self.path)
-        if run is None:
+        try:
+            run = read_run_state(self.path)
+        except StoreError as exc:
             # Half-written or hand-edited badly: keep the last good state, say so quietly.
-            self.notice = f"run.toml cannot be read ({_short(problems[0])}){self._keeping}"
+            self.notice = f"run.toml cannot be read ({_short(exc.problems[0])}){self._keeping}"
             return True
         if run.programme_id and run.programme_id != self.programme.id:
             other = None if self.programme_given else find_programme(run.programme_id)
@@ -214,31 +196,21 @@ def follower_for(notes: Path | None, programme_name: str | None, clock: Clock | 
 
     Reads at most run.toml; never creates the folder.
     """
-    from facilitator.cli import CliError, resolve_programme
+    from facilitator.cli import CliError, programme_for_notes, resolve_programme
 
-    programme = resolve_programme(programme_name) if programme_name else None
     if notes is None:
-        programme = programme or resolve_programme(None)
+        programme = resolve_programme(programme_name)
         folder = default_notes_dir(programme.id)
     else:
         folder = Path(notes)
         if folder.exists() and not folder.is_dir():
             raise CliError([Problem(str(folder), "", "is a file, not a notes folder")])
-        run, _ = read_run_state(folder / RUN_FILE)
-        named = run.programme_id if run is not None else ""
-        if programme is not None and named and named != programme.id:
-            message = f"the notes are for programme '{named}', not '{programme.id}'"
-            raise CliError([Problem(str(folder), "", message)])
-        if programme is None and named:
-            programme = find_programme(named)
-            if programme is None:
-                message = (
-                    f"the notes are for programme '{named}', which is not a bundled one: "
-                    "give its file with --programme FILE"
-                )
-                raise CliError([Problem(str(folder), "", message)])
-        # No run.toml yet (or unreadable for now): the default programme until one appears.
-        programme = programme or resolve_programme(None)
+        try:
+            named = read_run_state(folder / RUN_FILE).programme_id
+        except StoreError:
+            named = ""  # no run.toml yet (or unreadable for now): the follower waits for one
+        # Until a run names its programme, the one given (or the default) is shown.
+        programme = programme_for_notes(folder, named, programme_name) if named else resolve_programme(programme_name)
     follower = RunFollower(folder, programme, clock, programme_given=programme_name is not None)
     if follower.path.parent.is_dir():
         try:

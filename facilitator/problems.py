@@ -194,3 +194,8 @@ def _blank_multiline_strings(lines: list[str]) -> list[str]:
                 quote = delimiter
                 break
     return out
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 answer", "2 answers": the counts in messages and labels."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

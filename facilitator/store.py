@@ -126,18 +126,29 @@ def _parse_if_there(path: Path, problems: list[Problem]):
     aside, then renamed), so a problem is only reported for a file that stayed put.
     """
     for attempt in range(5):
-        before = _identity(path)
+        before = file_identity(path)
         if before is None:
             return None
         mark = len(problems)  # (the parsed file keeps adding to `problems` later: pass the list itself)
         parsed = parse_file(path, problems)
-        if len(problems) == mark or _identity(path) == before or attempt == 4:
+        if len(problems) == mark or file_identity(path) == before or attempt == 4:
             return parsed
         del problems[mark:]
     return None  # pragma: no cover - the loop always returns
 
 
-def _identity(path: Path) -> tuple[int, ...] | None:
+def read_run_state(path: Path, programme_id: str | None = None) -> RunState:
+    """run.toml alone, read without locking or writing anything; StoreError names every problem."""
+    problems: list[Problem] = []
+    parsed = parse_file(path, problems)
+    run = parse_run(*parsed, programme_id) if parsed else None
+    if problems or run is None:
+        raise StoreError(problems or [Problem(str(path), "", "cannot be read")])
+    return run
+
+
+def file_identity(path: Path) -> tuple[int, ...] | None:
+    """What changes when a file is replaced or rewritten; None when it is not there."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -243,12 +254,7 @@ class NotesFolder:
             if self.path.exists() and not self.path.is_dir():
                 raise StoreError([Problem(str(self.path), "", "is a file, not a notes folder")])
             return RunState(self.programme_id)
-        problems: list[Problem] = []
-        parsed = parse_file(target, problems)
-        run = parse_run(*parsed, self.programme_id) if parsed else None
-        if problems or run is None:
-            raise StoreError(problems or [Problem(str(target), "", "cannot be read")])
-        return run
+        return read_run_state(target, self.programme_id)
 
     def _changed(self, notes: Notes) -> list[tuple[str, ItemNotes | None]]:
         saved = self._saved_items

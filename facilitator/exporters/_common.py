@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from facilitator.notes import Answer, Conflict
+from facilitator.problems import plural
 from facilitator.programme import Programme
 from facilitator.summary import GroupAnswers, ItemSummary, PromptSummary, Summary
 
@@ -77,7 +78,7 @@ def marks(answer: Answer, *, category: bool = True) -> list[str]:
     if answer.starred:
         out.append("★ key point")
     if answer.votes:
-        out.append(f"{answer.votes} vote" + ("" if answer.votes == 1 else "s"))
+        out.append(votes(answer.votes))
     if category and answer.category:
         out.append(answer.category)
     return out
@@ -97,7 +98,7 @@ def other_version(answer: Answer, conflict: Conflict) -> str:
 
 
 def votes(count: int) -> str:
-    return f"{count} vote" + ("" if count == 1 else "s")
+    return plural(count, "vote")
 
 
 @dataclass(frozen=True)

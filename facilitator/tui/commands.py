@@ -34,7 +34,8 @@ class MeetingCommands(Provider):
     """Actions and 'Go to' commands for the run screen."""
 
     def _commands(self) -> list[tuple[str, object, str]]:
-        from facilitator.tui.screens.run import RunScreen, plural
+        from facilitator.problems import plural
+        from facilitator.tui.screens.run import RunScreen
 
         screen = self.screen
         if not isinstance(screen, RunScreen):

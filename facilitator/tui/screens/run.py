@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from facilitator.notes import Answer, NotesError
+from facilitator.problems import plural
 from facilitator.tui.board_rows import UNTHEMED, group_rows, theme_rows
 from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
@@ -28,10 +29,6 @@ from facilitator.tui.widgets.item_panel import ItemPanel
 from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
 from facilitator.tui.widgets.timeline import Timeline
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class CommandArea(Vertical):
