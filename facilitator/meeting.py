@@ -17,6 +17,7 @@ from types import MappingProxyType
 from facilitator import notes as ops
 from facilitator import schedule, themes
 from facilitator.clock import Clock
+from facilitator.groups import Roster
 from facilitator.notes import Answer, ItemNotes, Notes, RunState, Theme, Timing
 from facilitator.programme import Programme, Prompt, Session
 
@@ -70,15 +71,13 @@ class Meeting:
         """Answers to the current prompt (or the item's general notes)."""
         return self.item.for_prompt(self.prompt_id)
 
+    def roster(self) -> Roster:
+        """The meeting's groups: the programme's (with their other names), then any others used."""
+        return self.programme.roster(self.notes.groups_used())
+
     def groups(self) -> list[str]:
         """Group names to suggest: the programme's, then any others used."""
-        names = list(self.programme.groups)
-        known = {n.casefold() for n in names}
-        for name in self.notes.groups_used():
-            if name.casefold() not in known:
-                names.append(name)
-                known.add(name.casefold())
-        return names
+        return self.roster().names
 
     # -- moving through the agenda ---------------------------------------------
 
@@ -128,6 +127,7 @@ class Meeting:
 
     def capture(self, group: str, text: str) -> Answer:
         """Record an answer from a group to the current prompt."""
+        group = self.roster().canonical(group)  # "peru" after "Perú" is Perú's answer, not a new group
         notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, self.clock.now())
         self._remember(f"capture of {answer.group}'s answer")
         self.notes = notes
@@ -145,7 +145,7 @@ class Meeting:
         self.notes = notes
 
     def move_to_group(self, answer_id: str, group: str) -> None:
-        notes = ops.move_answer(self.notes, answer_id, group=group)
+        notes = ops.move_answer(self.notes, answer_id, group=self.roster().canonical(group))
         self._remember("move to another group")
         self.notes = notes
 
@@ -256,6 +256,7 @@ class Meeting:
         """Capture on the exercise board: like `capture`, landing in `category` ("" = not yet classified)."""
         categories = self.session.exercise.categories if self.session.exercise else ()
         canonical = themes.canonical_category(category, categories)
+        group = self.roster().canonical(group)
         notes, answer = ops.add_answer(
             self.notes, self.session.id, self.prompt_id, group, text, self.clock.now(), category=canonical
         )

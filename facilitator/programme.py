@@ -12,10 +12,12 @@ import datetime as dt
 import re
 import stat
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from facilitator.groups import Roster, group_key
 from facilitator.problems import Problem, get_close_matches, locate_line
 
 SCHEMA = 1
@@ -119,7 +121,12 @@ class Programme:
     chairs: tuple[Person, ...] = ()
     background: tuple[Section, ...] = ()
     groups: tuple[str, ...] = ()
+    aka: tuple[tuple[str, str], ...] = ()  # (another name, the group's name): "Yémen" is "Yemen"
     source: Path | None = field(default=None, compare=False)
+
+    def roster(self, used: Iterable[str] = ()) -> Roster:
+        """The meeting's groups: the programme's (with their other names), then `used` ones it does not name."""
+        return Roster(self.groups, self.aka, used)
 
     def session(self, session_id: str) -> Session | None:
         """The agenda item with this id, or None."""
@@ -245,6 +252,7 @@ _SESSION_KEYS = {
     "purpose", "description", "references", "prompts", "categories", "instructions",
 }  # fmt: skip
 _PERSON_KEYS = {"name", "role"}
+_GROUP_KEYS = {"name", "aka"}
 _SECTION_KEYS = {"title", "text"}
 _PROMPT_KEYS = {"id", "text"}
 
@@ -384,8 +392,7 @@ class _Checker:
         ident = self.ident(data, "")
         title = self.text_field(data, "title", "", required=True)
         dates = self.dates(data)
-        groups = self.strings(data, "groups", "")
-        self.duplicates([(f"groups[{i}]", g) for i, g in enumerate(groups)], "group", fold=True)
+        groups, aka = self.groups(data)
         background = []
         for where, section in self.tables(data, "background", ""):
             self.keys(section, _SECTION_KEYS, where)
@@ -408,7 +415,58 @@ class _Checker:
             chairs=self.people(data, "chairs", ""),
             background=tuple(background),
             groups=groups,
+            aka=aka,
         )
+
+    def groups(self, data: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """`groups`: names, or tables `{ name = "Yemen", aka = ["Yémen", "اليمن"] }`.
+
+        Two entries that are the same group by `group_key` (case, accents,
+        zero-width characters...) are refused, names and other names alike:
+        the capture would silently make them one.
+        """
+        values = self.get(data, "groups", list, "")
+        names: list[str] = []
+        aka: list[tuple[str, str]] = []
+        spellings: list[tuple[str, str, str]] = []  # (where, spelling, its group) for the duplicate check
+        for i, value in enumerate(values or ()):
+            where = f"groups[{i}]"
+            if isinstance(value, dict):
+                self.keys(value, _GROUP_KEYS, where)
+                name = self.text_field(value, "name", where, required=True)
+                others = self.strings(value, "aka", where)
+            elif isinstance(value, str):
+                name, others = (value.strip() if self.printable(value, where) else ""), ()
+                if not value.strip():
+                    self.add(where, "must not be empty")
+            else:
+                self.add(where, f"must be a name or a table with name and aka, not {_describe(value)}")
+                continue
+            if not name:
+                continue
+            names.append(name)
+            spellings.append((where, name, name))
+            for j, other in enumerate(others):
+                aka.append((other, name))
+                spellings.append((f"{where}.aka[{j}]", other, name))
+        self.same_groups(spellings)
+        return tuple(names), tuple(aka)
+
+    def same_groups(self, spellings: list[tuple[str, str, str]]) -> None:
+        seen: dict[str, tuple[str, str, str]] = {}
+        for where, spelling, group in spellings:
+            key = group_key(spelling)
+            if key in seen:
+                first_where, first, first_group = seen[key]
+                if first_group == group and where != first_where and ".aka[" in where:
+                    continue  # "Yémen" as another name of "Yemen": redundant, harmless
+                if first == spelling:
+                    self.add(where, f"duplicate group '{_clip(first)}' (first at {first_where})")
+                else:
+                    same = f"'{_clip(spelling)}' is the same group as '{_clip(first)}' (first at {first_where})"
+                    self.add(where, same + ": case, accents and invisible characters do not make another group")
+            else:
+                seen[key] = (where, spelling, group)
 
     def dates(self, data: dict[str, Any]) -> tuple[dt.date, ...]:
         if "date" in data and "dates" in data:

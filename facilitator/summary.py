@@ -348,14 +348,15 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
         if programme.session(item_id) is None and item.answers:
             items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id)))
 
+    # One group whatever its spelling: "Sénégal" in the notes is the programme's "Senegal".
+    roster, named = programme.roster(notes.groups_used()), programme.roster()
     spoke: dict[str, dict[str, int]] = {}
     for item in items:
         for group in item.by_group:
-            spoke.setdefault(group.group, {})[item.id] = len(group.answers)
-    expected = {g.casefold() for g in programme.groups}
-    heard = {g.casefold() for g in spoke}
+            per_item = spoke.setdefault(roster.canonical(group.group), {})
+            per_item[item.id] = per_item.get(item.id, 0) + len(group.answers)
     participation = [
-        GroupParticipation(group, sum(per_item.values()), tuple(per_item.items()), group.casefold() in expected)
+        GroupParticipation(group, sum(per_item.values()), tuple(per_item.items()), group in named)
         for group, per_item in spoke.items()
     ]
     participation.sort(key=lambda p: -p.contributions)  # stable: ties keep first-spoke order
@@ -370,7 +371,7 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
         programme=programme,
         items=tuple(items),
         participation=tuple(participation),
-        silent_groups=tuple(g for g in programme.groups if g.casefold() not in heard),
+        silent_groups=tuple(g for g in programme.groups if g not in spoke),
         key_points=key_points,
         current_item=notes.run.session_id,
         current_prompt=notes.run.prompt_id,

@@ -249,8 +249,47 @@ def test_duplicate_groups_ignoring_case(tmp_path: Path) -> None:
     text = edit('date = "2030-01-15"', 'date = "2030-01-15"\ngroups = ["Chad", "Peru", "chad"]')
     problem = only_problem(tmp_path, text)
     assert problem.path == "groups[2]"
-    assert problem.message == "duplicate group 'chad' (first at groups[0])"
+    assert problem.message == (
+        "'chad' is the same group as 'Chad' (first at groups[0]): case, accents and invisible characters"
+        " do not make another group"
+    )
     assert problem.line == line_of(text, "groups =")
+
+
+@pytest.mark.parametrize("other", ["CAMBODIA\u00ad", "Cam\u200bbodia", "Cambódia", "ＣＡＭＢＯＤＩＡ"])
+def test_groups_that_are_the_same_group_are_refused(tmp_path: Path, other: str) -> None:
+    text = edit('date = "2030-01-15"', f'date = "2030-01-15"\ngroups = ["Cambodia", "{other}"]')
+    problem = only_problem(tmp_path, text)
+    assert problem.path == "groups[1]"
+    assert "is the same group as 'Cambodia'" in problem.message
+
+
+def test_groups_with_other_names(tmp_path: Path) -> None:
+    text = edit(
+        'date = "2030-01-15"',
+        'date = "2030-01-15"\ngroups = ["Chad", { name = "Yemen", aka = ["Yémen", "اليمن"] }]',
+    )
+    programme = load_programme(write(tmp_path, text))
+    assert programme.groups == ("Chad", "Yemen")
+    assert programme.aka == (("Yémen", "Yemen"), ("اليمن", "Yemen"))
+    roster = programme.roster(["yemen", "Perú", "peru"])
+    assert roster.names == ["Chad", "Yemen", "Perú"]
+    assert [roster.canonical(n) for n in ("اليمن", "YÉMEN", "Peru", "Togo")] == ["Yemen", "Yemen", "Perú", "Togo"]
+
+
+def test_another_name_that_is_another_group_is_refused(tmp_path: Path) -> None:
+    text = edit('date = "2030-01-15"', 'date = "2030-01-15"\ngroups = ["Chad", { name = "Tchad", aka = ["chad"] }]')
+    problem = only_problem(tmp_path, text)
+    assert problem.path == "groups[1].aka[0]"
+    assert "the same group as 'Chad'" in problem.message
+
+
+def test_a_group_table_needs_a_name_and_knows_its_keys(tmp_path: Path) -> None:
+    text = edit('date = "2030-01-15"', 'date = "2030-01-15"\ngroups = [{ aka = ["X"], als = 1 }]')
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(write(tmp_path, text))
+    paths = sorted(p.path for p in caught.value.problems)
+    assert paths == ["groups[0].als", "groups[0].name"]
 
 
 def test_duplicate_categories(tmp_path: Path) -> None:
