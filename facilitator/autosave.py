@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from facilitator.notes import Notes
 from facilitator.store import NotesFolder, StoreError
@@ -24,7 +25,14 @@ class SaveStatus:
     """What the save indicator shows."""
 
     state: str  # "saved" | "saving" | "failed"
-    message: str = ""
+    message: str = ""  # why it failed, in full: every file and reason
+    notes: Notes | None = field(default=None, compare=False, repr=False)  # what is on disk, once "saved"
+    short: str = ""  # why it failed, reason first, for one line of the screen
+
+    @property
+    def line(self) -> str:
+        """The failure as the status line shows it: the reason before the path, which is long."""
+        return self.short or self.message
 
     @property
     def ok(self) -> bool:
@@ -39,7 +47,7 @@ class AutoSaver:
         folder: NotesFolder,
         on_status: Callable[[SaveStatus], None] = lambda status: None,
         retry_seconds: float = 3.0,
-        settle_seconds: float = 0.1,
+        settle_seconds: float = 0.0,
         check_seconds: float | None = None,
     ) -> None:
         self.folder = folder
@@ -47,8 +55,11 @@ class AutoSaver:
         self.retry_seconds = retry_seconds
         # While idle, look this often (default: retry_seconds) whether what was saved is still on disk.
         self.check_seconds = retry_seconds if check_seconds is None else check_seconds
-        # Wait this long after a change before writing: the screen draws the
-        # change first, and a burst of keystrokes becomes one save.
+        # Wait this long after a change before writing. None by default: the app
+        # hands a change over once its frame is drawn, a save of an item takes
+        # about a millisecond, and every moment of waiting is a moment in which
+        # a crash loses what the screen shows. Changes that arrive during a
+        # save are written together by the next one.
         self.settle_seconds = settle_seconds
         self.status = SaveStatus("saved")
         self._wanted: Notes | None = None  # newest value not yet on disk
@@ -146,8 +157,7 @@ class AutoSaver:
             try:
                 self.folder.save(notes)
             except Exception as exc:  # noqa: BLE001 - whatever went wrong, keep the notes and retry
-                message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
-                self._set_status(SaveStatus("failed", message))
+                self._set_status(_failure(exc))
                 with self._cond:
                     self._attempts += 1
                     self._retry = False
@@ -163,7 +173,7 @@ class AutoSaver:
                 self._saved = notes
                 done = self._saved_generation == self._generation
                 if done:
-                    self.status = SaveStatus("saved")
+                    self.status = SaveStatus("saved", notes=notes)
                     # A flush that asked for this save to hurry is answered: left set, it
                     # would skip the settling pause of the next change and write while
                     # the screen draws it.
@@ -171,3 +181,15 @@ class AutoSaver:
                 self._cond.notify_all()
             if done:
                 self.on_status(self.status)
+
+
+def _failure(exc: Exception) -> SaveStatus:
+    """A failed save: the full reason, and a short one with the reason before the file's name."""
+    if not isinstance(exc, StoreError):
+        return SaveStatus("failed", f"{type(exc).__name__}: {exc}")
+    first = exc.problems[0]
+    reason = first.message.removeprefix("not saved: ")
+    short = f"{reason} ({Path(first.file).name})" if first.file else reason
+    if len(exc.problems) > 1:
+        short += f" and {len(exc.problems) - 1} more"
+    return SaveStatus("failed", str(exc), short=short)

@@ -125,10 +125,11 @@ class Meeting:
         self._undo.append((description, dict(self.notes.items)))
         del self._undo[:-UNDO_DEPTH]
 
-    def capture(self, group: str, text: str) -> Answer:
-        """Record an answer from a group to the current prompt."""
+    def capture(self, group: str, text: str, at: dt.datetime | None = None) -> Answer:
+        """Record an answer from a group to the current prompt (typed `at`, default now)."""
         group = self.roster().canonical(group)  # "peru" after "Perú" is Perú's answer, not a new group
-        notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, self.clock.now())
+        when = at or self.clock.now()
+        notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, when)
         self._remember(f"capture of {answer.group}'s answer")
         self.notes = notes
         return answer

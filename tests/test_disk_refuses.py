@@ -113,6 +113,20 @@ def on_disk(folder: Path, programme_id: str) -> tuple[dict, list]:
     return snapshot(load_notes(folder, programme_id))
 
 
+def remove_folder(path: Path) -> None:
+    """`rm -rf` as a person runs it while the app is open: the app may write the folder
+    again while it is being removed (that is what is being tested), so try until it is gone once."""
+    for _ in range(50):
+        try:
+            shutil.rmtree(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            continue
+    raise AssertionError(f"could not remove {path}")
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix == ".toml"}
 
@@ -233,13 +247,13 @@ async def test_the_folder_deleted_while_running_is_written_again(programme_2012,
     app, folder, meeting = open_app(programme_2012, notes_dir, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await a_morning(pilot, meeting)
-        shutil.rmtree(notes_dir)
+        remove_folder(notes_dir)
         # Nothing typed since: the saver notices on its own and writes it all again.
         await until(pilot, lambda: (notes_dir / "run.toml").exists() and saved(app), what="the folder to come back")
         assert on_disk(notes_dir, programme_2012.id) == snapshot(meeting.notes)
         assert f"pid = {os.getpid()}" in (notes_dir / ".lock").read_text()  # the folder is ours again
 
-        shutil.rmtree(notes_dir)
+        remove_folder(notes_dir)
         await an_afternoon(pilot, meeting)  # typing on: items saved before and unchanged come back too
         await until(pilot, lambda: saved(app) and (notes_dir / "monitoring.toml").exists(), what="everything")
         assert on_disk(notes_dir, programme_2012.id) == snapshot(meeting.notes)
@@ -273,7 +287,7 @@ async def test_the_folder_gone_and_impossible_to_make_again(programme_2012, cloc
     disk = Disk(monkeypatch, stick)
     async with app.run_test(size=(120, 36)) as pilot:
         await a_morning(pilot, meeting)
-        shutil.rmtree(stick)
+        remove_folder(stick)
         disk.fail(errno.EACCES)  # the stick is pulled out: its mount point cannot be written
         await an_afternoon(pilot, meeting)
         await until(pilot, lambda: bar(app).save_state == "failed", what="NOT SAVED")

@@ -7,10 +7,13 @@ per answer) and on what the board shows.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tomllib
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from facilitator.clock import FakeClock
 from facilitator.meeting import Meeting
@@ -113,8 +116,11 @@ async def test_cards_are_captured_classified_by_keys_and_resumed(programme_2012,
         assert has_board(app.meeting)
         screen = await open_board(pilot)
         assert [c.spec.label for c in screen.columns] == ["Not yet classified", "Output", "Outcome", "Impact"]
-        # Nothing to classify yet: the capture bar has the keys.
-        assert screen.capture_bar.group_input.has_focus
+        # Even with no card yet the columns have the focus, so the documented `a` captures
+        # (it used to be typed into the group field: "aGr").
+        assert screen.board.has_focus
+        await pilot.press("a", *"Gu")
+        assert screen.capture_bar.group_input.value == "Gu"
         for group, text in CARDS:
             await capture(pilot, group, text)
         assert column_texts(screen)["Not yet classified"] == [t for _, t in CARDS]
@@ -255,7 +261,9 @@ async def test_nothing_changes_while_the_notes_are_read_and_help_lists_the_board
 
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = screen_text(app)
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)  # the whole table, scrolled or not
+        keys = console.export_text()
         assert "⇧→ or >" in keys and "0–3" in keys and "per category" in keys
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, RunScreen)

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import os
+import signal
 from pathlib import Path
 
+from textual import events
+from textual._time import get_time
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, TextArea
 
 from facilitator.autosave import AutoSaver, SaveStatus
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes, NotesError
-from facilitator.problems import Problem
+from facilitator.problems import Problem, plural
 from facilitator.store import NotesFolder, StoreError
+from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.screens.run import CommandArea, RunScreen
-from facilitator.tui.widgets.capture_bar import CaptureBar
+from facilitator.tui.widgets.capture_bar import CaptureBar, CaptureField
 
 
 def _meeting_commands():
@@ -28,7 +35,7 @@ def _meeting_commands():
 
 
 class SaveStatusChanged(Message):
-    """Posted from the saving thread; the screen shows it."""
+    """Posted from the saving thread; the app decides what the status line shows."""
 
     def __init__(self, status: SaveStatus) -> None:
         self.status = status
@@ -55,6 +62,10 @@ class FacilitatorApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Save and quit"),
     ]
 
+    # The one owner of "are the notes on disk": status lines watch it. "saving…"
+    # from the moment of a change until the save of that very change returns.
+    save_status: reactive[SaveStatus] = reactive(SaveStatus("saved"), always_update=True)
+
     def __init__(
         self,
         meeting: Meeting,
@@ -76,6 +87,15 @@ class FacilitatorApp(App[None]):
         # or saves until they are in, so nothing on disk can be overwritten.
         self.loading = load_in_background and folder is not None
         self.load_error: StoreError | None = None
+        self._kept: list[tuple[str, str, dt.datetime]] = []  # answers typed while loading, in order
+        self._submitted: Notes | None = None  # the notes of the last change handed to the saver
+        self.ended_by_signal: int | None = None
+        # Keys typed ahead across a focus change are never commands (see on_event).
+        self._key_target: object = None
+        self._key_done_at = 0.0
+        self._guarding = False
+        self._explicit_leave = False
+        self._unrun: list[str] = []
 
     @property
     def notes_label(self) -> str:
@@ -93,6 +113,19 @@ class FacilitatorApp(App[None]):
         self.push_screen(RunScreen())
         if self.loading:
             self.call_after_refresh(self._start_loading)
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            # Closing the terminal window, a logout, a shutdown: save and let go of the folder, then end.
+            loop.add_signal_handler(number, self._ended_by_signal, number)
+
+    def _ended_by_signal(self, number: int) -> None:
+        self.ended_by_signal = number
+        if self.saver is not None:
+            saved = self.saver.close(timeout=5.0)
+            self.unsaved_on_exit = self.unsaved_on_exit or not saved
+        if self.folder is not None:
+            self.folder.unlock()  # now: the terminal may be gone, and Textual's teardown with it
+        self.exit(return_code=128 + number)
 
     def _start_loading(self) -> None:
         self.run_worker(self._load_notes, thread=True, exclusive=True, group="load")
@@ -114,9 +147,23 @@ class FacilitatorApp(App[None]):
         self.meeting.resume(message.notes)
         gc.freeze()  # see make_app
         self.loading = False
+        kept, self._kept = self._kept, []
+        for group, text, typed_at in kept:
+            try:
+                self.meeting.capture(group, text, at=typed_at)
+            except NotesError as exc:  # cannot happen: checked when typed; said rather than lost
+                self.notify(f"Not recorded: {group}: {text} ({exc})", severity="error", timeout=30)
         for screen in self.screen_stack:
             if hasattr(screen, "refresh_all"):
                 screen.refresh_all()
+        if kept:
+            self.notes_changed()
+            self.notify(f"Recorded the {plural(len(kept), 'answer')} typed while the notes were read", timeout=4)
+
+    def keep_until_loaded(self, group: str, text: str) -> None:
+        """An answer typed before the notes folder is read: recorded, in order, once it is."""
+        self._kept.append((group, text, self.meeting.clock.now()))
+        self.notify("Reading the notes folder… the answer is kept and recorded in a moment", timeout=2)
 
     def still_loading(self) -> bool:
         """True, with a notice, while the answers are being read: changes must wait."""
@@ -150,21 +197,134 @@ class FacilitatorApp(App[None]):
         return True
 
     def notes_changed(self) -> None:
-        """The meeting's notes changed: hand them to the saver (never blocks)."""
-        if self.saver is not None and not self.loading:
-            self.saver.submit(self.meeting.notes)
+        """The one place a change is saved: "saving…" now, the write once this frame is drawn.
+
+        The status says "saving…" in the very frame that shows the change, and
+        says "saved" again only when the save of this change has returned from
+        fsync, so nothing is ever shown as saved before it is on disk.
+        """
+        if self.saver is None or self.loading:
+            return
+        notes = self._submitted = self.meeting.notes
+        if self.save_status.state != "failed":  # NOT SAVED stays until a save succeeds
+            self.save_status = SaveStatus("saving")
+        # After the frame, not before: the answer shows first, then the disk (about a millisecond).
+        self.call_after_refresh(self.saver.submit, notes)
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
-        for screen in self.screen_stack:
-            if hasattr(screen, "show_saved"):  # the run screen and the exercise board
-                screen.show_saved(message.status.state, message.status.message)
+        status = message.status
+        if status.state == "saving":
+            return  # said already, by notes_changed
+        if status.state == "saved" and status.notes is not None and status.notes is not self._submitted:
+            return  # an earlier change is on disk; the latest is still on its way
+        self.save_status = status
         # One notice when saving starts to fail, not one per retry (each names the
         # file it tried): the red status line stays up, with the latest reason.
-        failing = message.status.state == "failed"
+        failing = status.state == "failed"
         if failing and not self._failing:
-            self.notify(f"NOT SAVED — {message.status.message}. Retrying; nothing is lost while the app is open.",
+            self.notify(f"NOT SAVED — {status.message}. Retrying; nothing is lost while the app is open.",
                         severity="error", timeout=6)
         self._failing = failing
+
+    # -- keys ----------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """A notice. Never markup: notices quote group names, answers and titles ("UNDP [/b]")."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are handled here, in the order typed, before Textual queues them for a widget.
+
+        Textual hands each key to the focused widget's queue and moves the focus
+        later, so in a burst (a fast typist, a laggy link, a browser) keys landed
+        in the field or board the focus had left. Here every key is routed and
+        handled before the next one: text in the capture bar (`CaptureBar.take_key`),
+        the board's single-key commands (their binding runs now), and the rest as
+        Textual does.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self._key(event)
+            self._key_done_at = get_time()
+            return
+        if isinstance(event, events.Paste) and not event.is_forwarded and isinstance(self.focused, CaptureField):
+            bar = self.focused.parent
+            if isinstance(bar, CaptureBar):
+                bar.take_paste(self.focused, event.text)
+                return
+        await super().on_event(event)
+
+    async def _key(self, event: events.Key) -> None:
+        focused = self.focused
+        if isinstance(focused, CaptureField) and isinstance(focused.parent, CaptureBar):
+            bar = focused.parent
+            if bar.takes(event):
+                self._note_target(event)
+                then = bar.take_key(focused, event)
+                if then is not None:
+                    await self.run_key_now(then)
+                return
+        if event.key.startswith("alt+") and event.character and len(event.character) == 1 and not self._typing():
+            # Esc typed together with a letter arrives as Alt+letter; no key here uses Alt.
+            event = events.Key(event.character, event.character)
+        if self._guard(event):
+            return
+        # On the run screen and the exercise board a command runs before the next key is routed.
+        if isinstance(self.screen, CaptureScreen) and not self._typing() and await self.run_key_now(event.key):
+            return
+        await super().on_event(event)
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, (Input, TextArea))
+
+    def _note_target(self, event: events.Key) -> bool:
+        """Whether the focus moved since the last key while this key was already typed (typed ahead)."""
+        target = (self.screen, self.focused)
+        ahead = event.time < self._key_done_at
+        moved = target != self._key_target
+        self._key_target = target
+        if moved:
+            self._guarding = ahead and not self._explicit_leave
+            self._explicit_leave = False
+        elif not ahead:
+            self._guarding = False
+        return moved
+
+    def _guard(self, event: events.Key) -> bool:
+        """Keys typed ahead across a focus change (a dialog closing, a screen changing) are
+        never run as commands: text typed at speed must not delete, move or start anything.
+        Explicit leaving (Esc) is not guarded. True when the key was held back (and said)."""
+        self._note_target(event)
+        if not self._guarding or self._typing() or not (event.is_printable or event.key in _GUARDED_KEYS):
+            return False
+        if not self._unrun:
+            self.call_later(self._say_unrun)
+        self._unrun.append(event.character if event.is_printable and event.character else event.key)
+        return True
+
+    def _say_unrun(self) -> None:
+        keys, self._unrun = "".join(k if len(k) == 1 else f" {k} " for k in self._unrun), []
+        self.notify(f"Not run as commands, typed as the screen changed: “{keys.strip()}”. Press a key again to use it.",
+                    severity="warning", timeout=5)
+
+    def left_capture_explicitly(self) -> None:
+        """Esc in the capture bar: the keys typed right after it are meant as commands."""
+        self._explicit_leave = True
+
+    async def run_key_now(self, key: str) -> bool:
+        """Run the binding of `key` for the focused widget and its screen now, as a key press would.
+
+        Now, not queued behind keys already typed: a command that moves the focus
+        (`a` back to the capture bar) takes effect before the next key is routed.
+        """
+        # Textual's own binding walk (priority bindings, then from the focused widget
+        # up, skipping actions that do not apply): the same result as a key press,
+        # without the queue. Private, so textual is pinned and the keyboard tests cover it.
+        return await self._check_bindings(key, priority=True) or await self._check_bindings(key)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside a text field: say how to quit (Textual's own notice is markup)."""
+        self.notify("Press Ctrl+Q to quit", title="Do you want to quit?")
 
     @property
     def exports_folder(self) -> Path:
@@ -253,6 +413,9 @@ class FacilitatorApp(App[None]):
         if self.saver is not None:
             saved = self.saver.close(timeout=5.0)
             self.unsaved_on_exit = self.unsaved_on_exit or not saved
+
+
+_GUARDED_KEYS = {"enter", "delete", "backspace", "space"}
 
 
 def make_app(

@@ -6,11 +6,38 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.tui.widgets.capture_bar import GroupSuggester
+from facilitator.groups import Roster, group_key
+
+# Every text in a dialog may quote a group, an answer or a title: shown as
+# Content, never parsed as markup ("UNDP [/b]" is a group name, not a tag).
+
+
+class RosterSuggester(Suggester):
+    """Completes a name in a dialog: a group from the meeting's groups (and their other names), or a theme.
+
+    Only names that start with what is typed: the input shows the rest of the
+    suggestion after the typed text, so a match on a later word would be drawn
+    as garbage ("herz" + "zia and Herze"). The capture bar shows every match.
+    """
+
+    def __init__(self, roster: Roster) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.roster = roster
+
+    async def get_suggestion(self, value: str) -> str | None:
+        typed = group_key(value)
+        if not typed:
+            return None
+        for name in self.roster.complete(value):
+            if group_key(name[: len(value)]) == typed:
+                return value + name[len(value) :]
+        return None
 
 DIALOG_CSS = """
 .dialog { width: 80%; max-width: 100; height: auto; padding: 1 2; border: thick $primary; background: $surface; }
@@ -28,7 +55,7 @@ class TextDialog(ModalScreen[str | None]):
     DEFAULT_CSS = "TextDialog { align: center middle; }" + DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", hint: str = "", suggest: list[str] | None = None) -> None:
+    def __init__(self, title: str, value: str = "", hint: str = "", suggest: Roster | list[str] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
@@ -37,10 +64,12 @@ class TextDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text)
-            suggester = GroupSuggester(lambda: self.suggest or []) if self.suggest is not None else None
+            yield Label(Content(self.title_text))
+            names = self.suggest
+            roster = names if isinstance(names, Roster) or names is None else Roster(names)
+            suggester = RosterSuggester(roster) if roster is not None else None
             yield Input(value=self.value, suggester=suggester, id="dialog-input")
-            yield Label(self.hint or "Enter to confirm · Esc to cancel", classes="hint")
+            yield Label(Content(self.hint or "Enter to confirm · Esc to cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -71,8 +100,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text)
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield Label(Content(self.title_text))
+            yield OptionList(*(Option(Content(label), id=key) for key, label in self.choices))
             yield Label("↑↓ choose · Enter to confirm · Esc to cancel", classes="hint")
 
     def on_mount(self) -> None:
@@ -103,7 +132,7 @@ class UnsavedDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"[b]Some notes are NOT SAVED.[/b]\n{self.reason}")
+            yield Label(Content.assemble(("Some notes are NOT SAVED.", "bold"), "\n", self.reason))
             yield Label("Quitting now would lose them. Fix the disk and retry, or write them to another folder.")
             with Horizontal():
                 yield Button("Retry saving", id="retry", variant="primary")

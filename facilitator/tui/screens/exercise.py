@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
-from textual.screen import Screen
+from textual.widget import Widget
 
 from facilitator.meeting import Meeting
-from facilitator.notes import Answer, NotesError
+from facilitator.notes import Answer
 from facilitator.themes import answers_by_category, per_group_categories
+from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.widgets.answer_board import AnswerBoard
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.exercise_column import ColumnSpec, ExerciseColumn
@@ -60,7 +61,7 @@ def board_columns(meeting: Meeting, by_category: list[tuple[str, list[Answer]]] 
     ]
 
 
-class ExerciseScreen(Screen):
+class ExerciseScreen(CaptureScreen):
     """The current agenda item's exercise as a board of columns."""
 
     BINDINGS = [
@@ -106,20 +107,12 @@ class ExerciseScreen(Screen):
                 for spec in self.specs:
                     yield ExerciseColumn(spec)
             yield GroupTable(id="groups")
-        yield CaptureBar(lambda: self.meeting.groups(), id="capture")
+        yield CaptureBar(lambda: self.meeting.roster(), id="capture")
         yield KeyFooter()
-
-    @property
-    def meeting(self) -> Meeting:
-        return self.app.meeting
 
     @property
     def columns(self) -> list[ExerciseColumn]:
         return list(self.query(ExerciseColumn))
-
-    @property
-    def capture_bar(self) -> CaptureBar:
-        return self.query_one(CaptureBar)
 
     @property
     def board(self) -> AnswerBoard:
@@ -133,9 +126,9 @@ class ExerciseScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ExerciseBrief).set_compact(self.app.size.height < 30)
         self.refresh_all()
-        self.select_column(0, focus=bool(self.meeting.item.answers))
-        if not self.meeting.item.answers:
-            self.capture_bar.group_input.focus()
+        # On the columns even when empty: `a` captures a card, as the footer and the
+        # help say (opened in the group field, the `a` became the group's first letter).
+        self.select_column(0)
         self.set_interval(1.0, self.tick)
 
     # -- drawing -----------------------------------------------------------------------
@@ -202,19 +195,12 @@ class ExerciseScreen(Screen):
         bar.show_time(meeting.clock.now(), where, projection.delay_minutes, projection.summary())
         box = meeting.timebox()
         self.query_one(ExerciseBrief).show_timebox(box.label(), box.state)
-        saver = getattr(self.app, "saver", None)
-        if saver is not None and (saver.status.state, saver.status.message) != (bar.save_state, bar.save_message):
-            bar.show_saved(saver.status.state, saver.status.message)
         # Opened while the notes folder was still being read: draw the cards once they are in.
         if self.app.loading:
             self._drawn_loading = True
         elif self._drawn_loading:
             self._drawn_loading = False
             self.refresh_all()
-
-    def show_saved(self, state: str, message: str) -> None:
-        for bar in self.query(StatusBar):
-            bar.show_saved(state, message)
 
     @on(DescendantFocus)
     def _focused(self, event: DescendantFocus) -> None:
@@ -250,7 +236,7 @@ class ExerciseScreen(Screen):
         if not self.app.apply(action, *args):
             return False
         self.redraw(sorted(set(columns)), select)
-        self.call_after_refresh(self.app.notes_changed)  # draw first, then save
+        self.facilitator.notes_changed()
         return True
 
     def _file(self, target: int, follow: bool) -> None:
@@ -299,38 +285,27 @@ class ExerciseScreen(Screen):
         if target is not None:
             self._file(target, follow=False)
 
-    @on(CaptureBar.Captured)
-    def _captured(self, event: CaptureBar.Captured) -> None:
-        if self._still_loading():
-            return
+    def record(self, group: str, text: str) -> Answer:
         spec = self.specs[self.column]
         if spec.number is None:  # never file new cards under a category the exercise no longer has
             self.select_column(0, focus=False)
             spec = self.specs[0]
-        try:
-            answer = self.meeting.capture_card(event.group, event.text, spec.category)
-        except NotesError as exc:
-            self.notify(str(exc), severity="error")
-            if not event.group.strip():
-                self.capture_bar.group_input.focus()
-            return
-        self.capture_bar.accepted()
+        return self.meeting.capture_card(group, text, spec.category)
+
+    def show_captured(self, answer: Answer) -> None:
         self.columns[self.column].add(answer)
         self._groups_stale = True
         if self.showing_groups:
             self._show_groups()
-        # Save once this frame is drawn: the card shows first.
-        self.call_after_refresh(self.app.notes_changed)
 
-    @on(CaptureBar.Left)
-    def _left_capture(self) -> None:
-        self.select_column(self.column)
+    def command_widget(self) -> Widget:
+        self.select_column(self.column, focus=False)
+        return self.board
 
     def action_capture(self) -> None:
         if self.showing_groups:
             self.action_toggle_groups()
-        bar = self.capture_bar
-        (bar.text_input if bar.group_input.value.strip() else bar.group_input).focus()
+        super().action_capture()
 
     def action_edit(self) -> None:
         answer = self._selected()

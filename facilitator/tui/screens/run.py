@@ -16,12 +16,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input
 
-from facilitator.notes import Answer, NotesError
+from facilitator.notes import Answer
 from facilitator.problems import plural
 from facilitator.tui.board_rows import UNTHEMED, group_rows, theme_rows
+from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
@@ -71,7 +73,7 @@ class FilterBox(Input):
         self.screen.board.focus()
 
 
-class RunScreen(ThemeActions, Screen):
+class RunScreen(ThemeActions, CaptureScreen):
     """Where the meeting is run from."""
 
     BINDINGS = [
@@ -93,20 +95,12 @@ class RunScreen(ThemeActions, Screen):
             with CommandArea(id="work"):
                 yield ItemPanel(id="item")
                 yield AnswerBoard(id="answers")
-        yield CaptureBar(lambda: self.meeting.groups(), id="capture")
+        yield CaptureBar(lambda: self.meeting.roster(), id="capture")
         yield KeyFooter()
-
-    @property
-    def meeting(self):
-        return self.app.meeting
 
     @property
     def board(self) -> AnswerBoard:
         return self.query_one(AnswerBoard)
-
-    @property
-    def capture_bar(self) -> CaptureBar:
-        return self.query_one(CaptureBar)
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,7 +164,7 @@ class RunScreen(ThemeActions, Screen):
         event.stop()
         self.board.focus()
 
-    def _show_captured(self, answer: Answer) -> None:
+    def show_captured(self, answer: Answer) -> None:
         """Put one new answer on the board without rebuilding it.
 
         A capture is the hot path: with thousands of answers on a prompt,
@@ -188,21 +182,21 @@ class RunScreen(ThemeActions, Screen):
         meeting, board = self.meeting, self.board
         prompt = meeting.prompt
         if self.view == "theme":
-            board.border_title = f"Themes · {meeting.session.title}"
+            board.border_title = Content(f"Themes · {meeting.session.title}")  # programme text: never markup
         elif prompt:
             number = meeting.session.prompts.index(prompt) + 1
-            board.border_title = f"Answers to {number}. {prompt.text}"
+            board.border_title = Content(f"Answers to {number}. {prompt.text}")
         else:
             board.border_title = "Notes" if not meeting.session.is_break else "Notes (break)"
         if self.app.loading:
-            board.border_subtitle = f"reading {self.app.notes_label}…"
+            board.border_subtitle = Content(f"reading {self.app.notes_label}…")
             return
         answers = board.answer_count
         groups = sum(1 for heading in board.headings if heading != UNTHEMED)
         shown = f"{plural(answers, 'answer')} · {plural(groups, 'theme' if self.view == 'theme' else 'group')}"
         if self.filter_text:
             shown += f" · filter “{self.filter_text}”"
-        board.border_subtitle = f"{shown} · {self.app.notes_label}"
+        board.border_subtitle = Content(f"{shown} · {self.app.notes_label}")
 
     def tick(self) -> None:
         """Once a second: clock, countdown, delay, timeline."""
@@ -214,11 +208,6 @@ class RunScreen(ThemeActions, Screen):
         self.query_one(StatusBar).show_time(now, where, projection.delay_minutes, projection.summary())
         self.query_one(ItemPanel).show_timebox(box.label(), box.state)
         self.query_one(Timeline).show(meeting.programme, projection, meeting.session.id)
-
-    def show_saved(self, state: str, message: str) -> None:
-        # The saver may report while the app is shutting down: no bar, nothing to show.
-        for bar in self.query(StatusBar):
-            bar.show_saved(state, message)
 
     # -- changing the meeting ------------------------------------------------------
 
@@ -240,7 +229,7 @@ class RunScreen(ThemeActions, Screen):
             board.replace_row(index, board.rows[index]._replace(answer=found[1]))
         else:
             self.refresh_board(select=answer_id)
-        self.call_after_refresh(self.app.notes_changed)
+        self.facilitator.notes_changed()
         return True
 
     def _still_loading(self) -> bool:
@@ -251,33 +240,14 @@ class RunScreen(ThemeActions, Screen):
         if not self.app.apply(action, *args):
             return False
         self.refresh_all(select)
-        self.call_after_refresh(self.app.notes_changed)  # draw first, then save (see _captured)
+        self.facilitator.notes_changed()
         return True
 
-    @on(CaptureBar.Captured)
-    def _captured(self, event: CaptureBar.Captured) -> None:
-        if self._still_loading():
-            return
-        try:
-            answer = self.meeting.capture(event.group, event.text)
-        except NotesError as exc:
-            self.notify(str(exc), severity="error")
-            if not event.group.strip():
-                self.capture_bar.group_input.focus()
-            return
-        self.capture_bar.accepted()
-        self._show_captured(answer)
-        # Hand the notes to the saver once this frame is drawn: the answer
-        # shows first, the background save does not compete with the redraw.
-        self.call_after_refresh(self.app.notes_changed)
+    def record(self, group: str, text: str) -> Answer:
+        return self.meeting.capture(group, text)
 
-    @on(CaptureBar.Left)
-    def _left_capture(self) -> None:
-        self.board.focus()
-
-    def action_capture(self) -> None:
-        bar = self.capture_bar
-        (bar.text_input if bar.group_input.value.strip() else bar.group_input).focus()
+    def command_widget(self) -> Widget:
+        return self.board
 
     def action_next_item(self) -> None:
         self.change(self.meeting.next_item)
@@ -373,7 +343,7 @@ class RunScreen(ThemeActions, Screen):
 
         self.app.push_screen(
             TextDialog(f"Give this answer to another group (now: {answer.group})", answer.group,
-                       suggest=self.meeting.groups()),
+                       suggest=self.meeting.roster()),
             done,
         )
 

@@ -1,103 +1,250 @@
-"""Where the rapporteur types: a group, an answer, Enter."""
+"""Where the rapporteur types: a group, an answer, Enter.
+
+Every key typed in the bar is handled the moment the app receives it, in the
+order it was typed, by `CaptureBar.take_key` (the app hands it over before
+Textual would queue it for a widget: see `FacilitatorApp.on_event`). Textual
+queues each key for the focused widget and moves the focus later, so a burst
+of keys (a fast typist, a laggy ssh link, a browser tab) used to land partly
+in the wrong field, and Enter read an answer after the next keys had arrived.
+Here a Tab moves the focus before the next key is routed, and Enter takes the
+text as it stood at that key and clears the field at once.
+
+Tab and Shift+Tab go between the two fields and never leave the bar: leaving
+is explicit (Esc). In the group field the letters typed are completed from the
+meeting's groups (`Roster.complete`: any word, accents ignored, initials);
+↓ and ↑ go through the matches, Tab or Enter takes the one shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from textual import on
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.suggester import Suggester
+from textual.content import Content
+from textual.expand_tabs import expand_tabs_inline
 from textual.widgets import Input
+from textual.widgets._input import Selection
+
+from facilitator.groups import Roster
+
+LINE_BREAK = "⏎"  # how a line break of a pasted answer shows in the one-line field
 
 
-class GroupSuggester(Suggester):
-    """Completes a group name from the programme's groups and those already used."""
+class CaptureHost(Protocol):
+    """What the screen holding a capture bar does with its keys (see `CaptureScreen`)."""
 
-    def __init__(self, names: Callable[[], list[str]]) -> None:
-        super().__init__(use_cache=False, case_sensitive=False)
-        self.names = names
+    def capture(self, group: str, text: str) -> bool: ...
 
-    async def get_suggestion(self, value: str) -> str | None:
-        folded = value.casefold()
-        if not folded:
-            return None
-        for name in self.names():
-            if name.casefold().startswith(folded):
-                return name
-        # Second chance: any word of the name (e.g. "herz" → Bosnia and Herzegovina).
-        for name in self.names():
-            if any(word.casefold().startswith(folded) for word in name.split()[1:]):
-                return name
-        return None
+    def leave_capture(self) -> None: ...
+
+
+def _editing_keys() -> dict[str, tuple[str, tuple[object, ...]]]:
+    """Input's own editing keys (cursor, selection, deletion, clipboard) and their actions.
+
+    Taken from Input's bindings so the fields edit exactly as any Textual input
+    does; Enter is the bar's own.
+    """
+    keys: dict[str, tuple[str, tuple[object, ...]]] = {}
+    for binding in Input.BINDINGS:
+        assert isinstance(binding, Binding)
+        _, name, parameters = parse_action(binding.action)
+        for key in binding.key.split(","):
+            if key.strip() != "enter":
+                keys[key.strip()] = (name, parameters)
+    return keys
+
+
+_EDITING = _editing_keys()
+
+
+class CaptureField(Input, inherit_bindings=False):
+    """One field of the capture bar. Its keys come from `CaptureBar.take_key`, in the order typed.
+
+    A pasted answer keeps its line breaks; the one-line field shows each as ⏎.
+    """
+
+    # Input's editing keys only: not the scrolling keys it inherits (PageUp and
+    # PageDown change prompt from the bar, as the screen binds them).
+    BINDINGS = Input.BINDINGS
+
+    @property
+    def _value(self) -> Text:
+        return Text(self.value.replace("\n", LINE_BREAK), no_wrap=True, overflow="ignore", end="")
+
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(expand_tabs_inline(self.value[:position].replace("\n", LINE_BREAK), 4))
+
+    def type_text(self, text: str) -> None:
+        """Insert `text` at the cursor, over the selection if there is one."""
+        start, end = self.selection
+        if start != end:
+            self.replace(text, *sorted((start, end)))
+        else:
+            self.insert_text_at_cursor(text)
+
+    def select_everything(self) -> None:
+        """Select the whole value, so the next letter typed replaces it."""
+        self.selection = Selection(0, len(self.value))
 
 
 class CaptureBar(Horizontal):
     """Group field and answer field; Enter in the answer records it."""
 
+    # Shown in the help screen and the footer; the keys themselves are handled by `take_key`.
     BINDINGS = [
         Binding("escape", "leave", "Commands", tooltip="Leave the capture bar to use single-key commands"),
+        Binding("tab", "noop", "Next field", show=False, tooltip="Group ⇄ answer (never leaves the bar)"),
+        Binding("down", "noop", "Next match", key_display="↓", show=False,
+                tooltip="In the group field: the next group matching what you typed (↑ the previous)"),
+        Binding("enter", "noop", "Record", show=False, tooltip="In the answer field: record the answer"),
     ]
     DEFAULT_CSS = """
     CaptureBar { height: auto; background: $panel; }
     CaptureBar > #capture-group { width: 30; }
     CaptureBar > #capture-text { width: 1fr; }
+    CaptureBar > CaptureField { border-subtitle-color: $text-muted; }
     """
 
-    class Captured(Message):
-        """The rapporteur pressed Enter on an answer."""
-
-        def __init__(self, group: str, text: str) -> None:
-            self.group = group
-            self.text = text
-            super().__init__()
-
-    class Left(Message):
-        """The rapporteur pressed Escape to go back to commands."""
-
-    def __init__(self, names: Callable[[], list[str]], **kwargs) -> None:
+    def __init__(self, roster: Callable[[], Roster], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.names = names
+        self.roster = roster
+        self.matches: list[str] = []
+        self.match = 0  # which of `matches` Tab or Enter takes
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Group or delegation", id="capture-group", suggester=GroupSuggester(self.names))
-        yield Input(placeholder="Answer — Enter records it", id="capture-text")
+        yield CaptureField(placeholder="Group or delegation", id="capture-group", select_on_focus=False)
+        yield CaptureField(placeholder="Answer — Enter records it", id="capture-text", select_on_focus=False)
 
     @property
-    def group_input(self) -> Input:
-        return self.query_one("#capture-group", Input)
+    def group_input(self) -> CaptureField:
+        return self.query_one("#capture-group", CaptureField)
 
     @property
-    def text_input(self) -> Input:
-        return self.query_one("#capture-text", Input)
+    def text_input(self) -> CaptureField:
+        return self.query_one("#capture-text", CaptureField)
 
-    @on(Input.Submitted, "#capture-group")
-    def _group_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._accept_suggestion()
-        self.text_input.focus()
+    @property
+    def host(self) -> CaptureHost:
+        return self.screen  # type: ignore[return-value]  # a CaptureScreen
 
-    @on(Input.Blurred, "#capture-group")
-    def _group_left(self, event: Input.Blurred) -> None:
-        self._accept_suggestion()
+    # -- keys, in the order typed ------------------------------------------------
 
-    def _accept_suggestion(self) -> None:
-        # "Camb" + Tab or Enter means "Cambodia": take the completion on show.
+    def takes(self, event: events.Key) -> bool:
+        """Whether the bar handles this key itself (all text and editing keys; not F-keys or Ctrl+Q)."""
+        key = event.key
+        return (
+            event.is_printable
+            or key in _EDITING
+            or key in {"tab", "shift+tab", "enter", "escape", "up", "down", "pageup", "pagedown"}
+            or (key.startswith("alt+") and event.is_printable)
+        )
+
+    def take_key(self, field: CaptureField, event: events.Key) -> str | None:
+        """Handle one key typed in `field`, now (see the module's docstring).
+
+        Returns a key for the screen to run as a command at once (PageUp, or the
+        letter of an Esc typed together with it), or None.
+        """
+        key = event.key
+        run: str | None = None
+        if key.startswith("alt+") and event.is_printable and event.character:
+            # Esc then a letter, typed together, reaches us as Alt+letter (the terminal
+            # cannot tell them apart, and the app binds no Alt key): leave, then the command.
+            self.host.leave_capture()
+            return event.character
+        elif key == "escape":
+            self.host.leave_capture()
+        elif key in ("tab", "shift+tab"):
+            self._switch(field)
+        elif key == "enter":
+            if field.id == "capture-group":
+                self._switch(field)
+            else:
+                self._record()
+        elif key in ("up", "down") and field.id == "capture-group":
+            self._cycle(1 if key == "down" else -1)
+        elif key in ("pageup", "pagedown"):
+            run = key
+        elif event.is_printable and event.character:
+            field.type_text(event.character)
+        elif key in _EDITING:
+            name, parameters = _EDITING[key]
+            getattr(field, f"action_{name}")(*parameters)
+        if field.id == "capture-group" and key not in ("up", "down"):
+            self._complete()
+        return run
+
+    def take_paste(self, field: CaptureField, text: str) -> None:
+        """A paste: every line kept. In the answer field line breaks stay (one answer, shown ⏎);
+        a group name is one line, so there they become spaces."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if field.id == "capture-group":
+            field.type_text(" ".join(text.split()))
+            self._complete()
+        else:
+            field.type_text(text)
+
+    # -- what the keys do ---------------------------------------------------------
+
+    def _switch(self, field: CaptureField) -> None:
+        """Tab: from the group (taking the match on show) to the answer, or back."""
+        if field.id == "capture-group":
+            self._take_match()
+            target = self.text_input
+        else:
+            target = self.group_input
+            target.select_everything()  # the next letters name another group
+        self.screen.set_focus(target)  # now, not after the keys already typed
+        self._complete()
+
+    def _record(self) -> None:
+        group, text = self.group_input.value, self.text_input.value
+        self.text_input.value = ""  # before the next key is handled: it starts the next answer
+        if not self.host.capture(group, text):
+            # Refused (no group, empty answer): the words come back, ahead of anything typed since.
+            self.text_input.value = text + self.text_input.value
+            self.text_input.cursor_position = len(text)
+
+    def _complete(self) -> None:
         group = self.group_input
-        if group.value and group.cursor_at_end:
-            group.action_cursor_right()
+        typed = group.value
+        focused = group.has_focus or self.screen.focused is group
+        self.matches = self.roster().complete(typed) if typed.strip() and focused else []
+        self.match = 0
+        self._show_match()
 
-    @on(Input.Submitted, "#capture-text")
-    def _answer_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Captured(self.group_input.value, self.text_input.value))
+    def _cycle(self, step: int) -> None:
+        if self.matches:
+            self.match = (self.match + step) % len(self.matches)
+            self._show_match()
 
-    def accepted(self) -> None:
-        """The answer was recorded: clear it, keep the group for the next point."""
-        self.text_input.value = ""
-        self.text_input.focus()
+    def _show_match(self) -> None:
+        group = self.group_input
+        if not self.matches:
+            typed = " ".join(group.value.split())
+            new = typed and (group.has_focus or self.screen.focused is group) and typed not in self.roster()
+            group.border_subtitle = Content("new group") if new else None
+            return
+        name = self.matches[self.match]
+        more = f" {self.match + 1}/{len(self.matches)} ↓" if len(self.matches) > 1 else ""
+        group.border_subtitle = Content(f"Tab: {name}{more}")
+
+    def _take_match(self) -> None:
+        if self.matches:
+            self.group_input.value = self.matches[self.match]
+            self.group_input.cursor_position = len(self.group_input.value)
+        self.matches = []
+        self.group_input.border_subtitle = None
 
     def action_leave(self) -> None:
-        self.post_message(self.Left())
+        self.host.leave_capture()
+
+    def action_noop(self) -> None:
+        """Keys listed for the help screen only."""

@@ -35,9 +35,13 @@ class StatusBar(Widget):
         self.now, self.where, self.delay_minutes, self.summary = now, where, delay_minutes, summary
         self._draw()
 
-    def show_saved(self, state: str, message: str = "") -> None:
-        self.save_state, self.save_message = state, message
-        self.tooltip = message or None
+    def on_mount(self) -> None:
+        # The app owns the save state; every status line shows it as it changes.
+        self.watch(self.app, "save_status", self._show_saved)
+
+    def _show_saved(self, status) -> None:
+        self.save_state, self.save_message = status.state, status.line
+        self.tooltip = status.message or None
         self._draw()
 
     @property
