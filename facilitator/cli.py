@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--notes", type=Path, help="notes folder (default: notes/<programme-id>/)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1: this machine)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--no-token", action="store_true",
+                       help="no secret token in the address (only with a --host of this machine)")
     return parser
 
 
