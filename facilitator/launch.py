@@ -8,6 +8,7 @@ errors reported as plain lines) before any screen exists.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 from pathlib import Path
 
@@ -45,6 +46,11 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
     if app.load_error is not None:
         raise app.load_error
     rescued = app.rescued_to
+    if app.ended_by_signal is not None:
+        name = signal.Signals(app.ended_by_signal).name
+        state = "some notes could NOT be saved" if app.unsaved_on_exit else "notes saved"
+        print(f"facilitator: ended by {name}: {state} in {folder.path}/", file=sys.stderr)
+        return 128 + app.ended_by_signal
     if rescued:
         print(f"Notes written to {rescued} (the notes folder {folder.path} could not be written).")
     elif app.unsaved_on_exit:

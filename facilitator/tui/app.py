@@ -22,6 +22,7 @@ from facilitator.meeting import Meeting
 from facilitator.notes import Notes, NotesError
 from facilitator.problems import Problem, plural
 from facilitator.store import NotesFolder, StoreError
+from facilitator.tui import keyboard
 from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.screens.run import CommandArea, RunScreen
 from facilitator.tui.widgets.capture_bar import CaptureBar, CaptureField
@@ -428,6 +429,7 @@ def make_app(
     # rows (tens of thousands of small objects, freed by reference counting,
     # never cyclic) made full collections of 0.3–1 s frequent: they now run
     # only after far more allocations. Young cycles are still collected as usual.
+    keyboard.install()  # an Esc typed together with the next keys stays an Esc
     gc.freeze()
     first, second, _ = gc.get_threshold()
     gc.set_threshold(first, second, 1000)

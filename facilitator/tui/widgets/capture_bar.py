@@ -9,8 +9,9 @@ in the wrong field, and Enter read an answer after the next keys had arrived.
 Here a Tab moves the focus before the next key is routed, and Enter takes the
 text as it stood at that key and clears the field at once.
 
-Tab and Shift+Tab go between the two fields and never leave the bar: leaving
-is explicit (Esc). In the group field the letters typed are completed from the
+Tab goes between the two fields and never leaves the bar; Shift+Tab goes to
+the group field from either, its name selected, so the next letters name
+another group. Leaving the bar is explicit (Esc). In the group field the letters typed are completed from the
 meeting's groups (`Roster.complete`: any word, accents ignored, initials);
 ↓ and ↑ go through the matches, Tab or Enter takes the one shown.
 """
@@ -101,6 +102,8 @@ class CaptureBar(Horizontal):
     BINDINGS = [
         Binding("escape", "leave", "Commands", tooltip="Leave the capture bar to use single-key commands"),
         Binding("tab", "noop", "Next field", show=False, tooltip="Group ⇄ answer (never leaves the bar)"),
+        Binding("shift+tab", "noop", "Group", show=False,
+                tooltip="To the group field, its name selected: type the next group"),
         Binding("down", "noop", "Next match", key_display="↓", show=False,
                 tooltip="In the group field: the next group matching what you typed (↑ the previous)"),
         Binding("enter", "noop", "Record", show=False, tooltip="In the answer field: record the answer"),
@@ -161,8 +164,14 @@ class CaptureBar(Horizontal):
             return event.character
         elif key == "escape":
             self.host.leave_capture()
-        elif key in ("tab", "shift+tab"):
+        elif key == "tab":
             self._switch(field)
+        elif key == "shift+tab":
+            # Always the group field, its name selected: the one key for "another group speaks".
+            if field.id == "capture-group":
+                field.select_everything()
+            else:
+                self._switch(field)
         elif key == "enter":
             if field.id == "capture-group":
                 self._switch(field)
