@@ -19,6 +19,7 @@ from facilitator import schedule, themes
 from facilitator.clock import Clock
 from facilitator.groups import Roster
 from facilitator.notes import Answer, ItemNotes, Notes, RunState, Theme, Timing
+from facilitator.problems import plural
 from facilitator.programme import Programme, Prompt, Session
 
 UNDO_DEPTH = 200
@@ -34,6 +35,7 @@ class Meeting:
         # Undo restores the answers as they were, never the run's position or
         # times: undoing a deletion must not also move the meeting backwards.
         self._undo: list[tuple[str, dict[str, ItemNotes]]] = []
+        self.changes = 0  # undoable changes made so far: the app tells each one (see `last_change`)
         if not programme.session(notes.run.session_id):
             first = programme.sessions[0]
             self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
@@ -122,39 +124,55 @@ class Meeting:
     # -- answers ------------------------------------------------------------------
 
     def _remember(self, description: str) -> None:
+        """Keep the answers as they are now for undo; `description` says what the change does,
+        in the past tense ("deleted Peru's answer"): the notice after it and "Undone: …" quote it."""
         self._undo.append((description, dict(self.notes.items)))
         del self._undo[:-UNDO_DEPTH]
+        self.changes += 1
+
+    @property
+    def last_change(self) -> str:
+        """What the latest undoable change did ("" when there is none)."""
+        return self._undo[-1][0] if self._undo else ""
+
+    def _whose(self, answer_id: str, what: str = "answer") -> str:
+        found = self.notes.find(answer_id)
+        return f"{found[1].group}'s {what}" if found else f"the {what}"
 
     def capture(self, group: str, text: str, at: dt.datetime | None = None) -> Answer:
         """Record an answer from a group to the current prompt (typed `at`, default now)."""
         group = self.roster().canonical(group)  # "peru" after "Perú" is Perú's answer, not a new group
         when = at or self.clock.now()
         notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, when)
-        self._remember(f"capture of {answer.group}'s answer")
+        self._remember(f"captured {answer.group}'s answer")
         self.notes = notes
         return answer
 
     def edit(self, answer_id: str, text: str) -> None:
         notes = ops.edit_answer(self.notes, answer_id, text, self.clock.now())
         if notes is not self.notes:
-            self._remember("edit")
+            self._remember(f"edited {self._whose(answer_id)}")
             self.notes = notes
 
     def delete(self, answer_id: str) -> None:
         notes = ops.delete_answer(self.notes, answer_id)
-        self._remember("deletion")
+        self._remember(f"deleted {self._whose(answer_id)}")
         self.notes = notes
 
     def move_to_group(self, answer_id: str, group: str) -> None:
-        notes = ops.move_answer(self.notes, answer_id, group=self.roster().canonical(group))
-        self._remember("move to another group")
+        group = self.roster().canonical(group)
+        notes = ops.move_answer(self.notes, answer_id, group=group)
+        if notes.find(answer_id) == self.notes.find(answer_id):
+            return  # its own group again: no change to save or undo
+        self._remember(f"gave {self._whose(answer_id)} to {group}")
         self.notes = notes
 
     def move_to_prompt(self, answer_id: str, prompt_id: str) -> None:
         if not self.session.prompt(prompt_id):
             raise ops.NotesError(f"this item has no prompt '{prompt_id}'")
         notes = ops.move_answer(self.notes, answer_id, prompt_id=prompt_id)
-        self._remember("move to another prompt")
+        number = [p.id for p in self.session.prompts].index(prompt_id) + 1
+        self._remember(f"moved {self._whose(answer_id)} to prompt {number}")
         self.notes = notes
 
     def projection(self):
@@ -187,6 +205,10 @@ class Meeting:
     def _here(self, session_id: str | None) -> str:
         return session_id or self.session.id
 
+    def _theme_name(self, theme_id: str, session_id: str | None = None, notes: Notes | None = None) -> str:
+        item = (notes or self.notes).item(self._here(session_id))
+        return next((t.name for t in item.themes if t.id == theme_id), "?")
+
     def _apply(self, description: str, notes: Notes) -> None:
         """Take `notes` as the new state, remembering the old for undo, unless nothing changed."""
         if notes is not self.notes:
@@ -197,44 +219,59 @@ class Meeting:
         """A theme in the current item (or `session_id`) from these answers; an existing
         theme of that name (ignoring case) gets them instead. Returns the theme.
         """
+        answer_ids = (answer_ids,) if isinstance(answer_ids, str) else tuple(answer_ids)
         notes, theme = themes.create_theme(self.notes, self._here(session_id), name, answer_ids)
-        self._apply(f"theme '{theme.name}'", notes)
+        self._apply(f"put {plural(len(set(answer_ids)), 'answer')} in theme “{theme.name}”", notes)
         return theme
 
     def add_to_theme(self, theme_id: str, answer_ids: Iterable[str], *, session_id: str | None = None) -> None:
         """Put answers in a theme of the current item, out of any other."""
+        answer_ids = (answer_ids,) if isinstance(answer_ids, str) else tuple(answer_ids)
         notes = themes.add_to_theme(self.notes, self._here(session_id), theme_id, answer_ids)
-        self._apply("add to theme", notes)
+        self._apply(f"added {plural(len(set(answer_ids)), 'answer')} to theme “{self._theme_name(theme_id)}”", notes)
 
     def remove_from_theme(self, answer_id: str, *, session_id: str | None = None) -> None:
         """Take an answer out of its theme."""
-        self._apply("take out of theme", themes.remove_from_theme(self.notes, self._here(session_id), answer_id))
+        notes = themes.remove_from_theme(self.notes, self._here(session_id), answer_id)
+        self._apply(f"took {self._whose(answer_id)} out of its theme", notes)
 
     def rename_theme(self, theme_id: str, name: str, *, session_id: str | None = None) -> None:
-        self._apply("theme rename", themes.rename_theme(self.notes, self._here(session_id), theme_id, name))
+        old = self._theme_name(theme_id, session_id)
+        notes = themes.rename_theme(self.notes, self._here(session_id), theme_id, name)
+        self._apply(f"renamed theme “{old}” to “{self._theme_name(theme_id, session_id, notes)}”", notes)
 
     def merge_themes(self, keep_id: str, merge_id: str, *, session_id: str | None = None) -> None:
         """Fold theme `merge_id` into `keep_id`."""
-        self._apply("theme merge", themes.merge_themes(self.notes, self._here(session_id), keep_id, merge_id))
+        merged, kept = self._theme_name(merge_id, session_id), self._theme_name(keep_id, session_id)
+        notes = themes.merge_themes(self.notes, self._here(session_id), keep_id, merge_id)
+        self._apply(f"merged theme “{merged}” into “{kept}”", notes)
 
     def delete_theme(self, theme_id: str, *, session_id: str | None = None) -> None:
         """Remove a theme; its answers stay, unthemed."""
-        self._apply("theme deletion", themes.delete_theme(self.notes, self._here(session_id), theme_id))
+        name = self._theme_name(theme_id, session_id)
+        self._apply(f"deleted theme “{name}”", themes.delete_theme(self.notes, self._here(session_id), theme_id))
 
     def vote(self, target_id: str, delta: int = 1, *, session_id: str | None = None) -> None:
         """Add (or take away, delta < 0) votes on a theme of the current item or on any answer."""
         item = self.notes.item(self._here(session_id))
+        change = f"{'+' if delta >= 0 else '−'}{plural(abs(delta), 'vote')}"
         if any(t.id == target_id for t in item.themes):
             notes = themes.vote_theme(self.notes, item.session_id, target_id, delta)
+            theme = next(t for t in notes.item(item.session_id).themes if t.id == target_id)
+            description = f"{change} on theme “{theme.name}” (now {theme.votes})"
         else:
             notes = themes.vote_answer(self.notes, target_id, delta)
-        self._apply("vote" if delta >= 0 else "vote removed", notes)
+            found = notes.find(target_id)
+            now = found[1].votes if found else 0
+            description = f"{change} on {self._whose(target_id)} (now {now})"
+        self._apply(description, notes)
 
     def star(self, answer_id: str, starred: bool | None = None) -> None:
         """Star an answer as a key point (`None` toggles)."""
         notes = themes.star_answer(self.notes, answer_id, starred)
         found = notes.find(answer_id)
-        self._apply("star" if found and found[1].starred else "star removed", notes)
+        done = "starred" if found and found[1].starred else "took the star off"
+        self._apply(f"{done} {self._whose(answer_id)}", notes)
 
     def categories_of(self, answer_id: str) -> tuple[str, ...]:
         """The categories of the exercise an answer belongs to (none outside exercises)."""
@@ -249,7 +286,7 @@ class Meeting:
         categories = self.categories_of(answer_id)
         canonical = themes.canonical_category(category, categories)
         self._apply(
-            f"classification as {canonical or 'not yet classified'}",
+            f"filed {self._whose(answer_id, 'card')} as {canonical or 'not yet classified'}",
             themes.classify(self.notes, answer_id, canonical, categories),
         )
 
@@ -261,7 +298,7 @@ class Meeting:
         notes, answer = ops.add_answer(
             self.notes, self.session.id, self.prompt_id, group, text, self.clock.now(), category=canonical
         )
-        self._apply(f"capture of {answer.group}'s answer", notes)
+        self._apply(f"captured {answer.group}'s card", notes)
         return answer
 
 

@@ -69,16 +69,17 @@ def test_capture_edit_move_delete_and_undo(meeting, clock):
 
     meeting.delete(first.id)
     assert meeting.item.answer(first.id) is None
-    assert meeting.undo() == "deletion"
+    # Each change says what it did, in words the notice and "Undone: …" quote.
+    assert meeting.undo() == "deleted Cambodia's answer"
     assert meeting.item.answer(first.id).text == "No single focal point for disability"
-    assert meeting.undo() == "move to another prompt"
+    assert meeting.undo() == "moved Colombia's answer to prompt 3"
     assert meeting.item.answer(second.id).prompt_id == "challenges"
-    assert meeting.undo() == "move to another group"
-    assert meeting.undo() == "edit"
+    assert meeting.undo() == "gave Peru's answer to Colombia"
+    assert meeting.undo() == "edited Cambodia's answer"
     assert meeting.item.answer(first.id).text == "No single focal point"
-    assert meeting.undo().startswith("capture")
+    assert meeting.undo() == "captured Peru's answer"
     assert meeting.item.answer(second.id) is None
-    assert meeting.undo().startswith("capture")
+    assert meeting.undo() == "captured Cambodia's answer"
     assert meeting.undo() is None
 
 

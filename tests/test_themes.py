@@ -435,18 +435,18 @@ def test_meeting_theme_operations_undo_one_by_one(meeting):
     a, b, c = (meeting.capture(g, t).id for g, t in [("Chad", "Mapping"), ("Peru", "Money"), ("Iraq", "More money")])
     made: dict[str, Theme] = {}
     steps = [
-        ("theme 'Money'", lambda: made.setdefault("money", meeting.create_theme("Money", [b]))),
-        ("add to theme", lambda: meeting.add_to_theme(made["money"].id, [c])),
-        ("theme 'Maps'", lambda: made.setdefault("maps", meeting.create_theme("Maps", [a]))),
-        ("theme rename", lambda: meeting.rename_theme(made["money"].id, "Funding")),
-        ("take out of theme", lambda: meeting.remove_from_theme(c)),
-        ("theme merge", lambda: meeting.merge_themes(made["money"].id, made["maps"].id)),
-        ("vote", lambda: meeting.vote(made["money"].id, 2)),
-        ("vote", lambda: meeting.vote(a, 1)),
-        ("vote removed", lambda: meeting.vote(a, -1)),
-        ("star", lambda: meeting.star(b)),
-        ("star removed", lambda: meeting.star(b)),
-        ("theme deletion", lambda: meeting.delete_theme(made["money"].id)),
+        ("put 1 answer in theme “Money”", lambda: made.setdefault("money", meeting.create_theme("Money", [b]))),
+        ("added 1 answer to theme “Money”", lambda: meeting.add_to_theme(made["money"].id, [c])),
+        ("put 1 answer in theme “Maps”", lambda: made.setdefault("maps", meeting.create_theme("Maps", [a]))),
+        ("renamed theme “Money” to “Funding”", lambda: meeting.rename_theme(made["money"].id, "Funding")),
+        ("took Iraq's answer out of its theme", lambda: meeting.remove_from_theme(c)),
+        ("merged theme “Maps” into “Funding”", lambda: meeting.merge_themes(made["money"].id, made["maps"].id)),
+        ("+2 votes on theme “Funding” (now 2)", lambda: meeting.vote(made["money"].id, 2)),
+        ("+1 vote on Chad's answer (now 1)", lambda: meeting.vote(a, 1)),
+        ("−1 vote on Chad's answer (now 0)", lambda: meeting.vote(a, -1)),
+        ("starred Peru's answer", lambda: meeting.star(b)),
+        ("took the star off Peru's answer", lambda: meeting.star(b)),
+        ("deleted theme “Funding”", lambda: meeting.delete_theme(made["money"].id)),
     ]
     before: list[dict[str, ItemNotes]] = []
     for _, action in steps:
@@ -493,7 +493,7 @@ def test_meeting_classifies_with_the_exercise_categories(meeting):
     with pytest.raises(NotesError, match="not an exercise"):
         meeting.classify(plain.id, "Output")
     assert meeting.notes is before
-    assert meeting.undo() == "classification as Outcome"
+    assert meeting.undo() == "filed Peru's card as Outcome"
     assert meeting.item.answer(card.id).category == ""
 
 

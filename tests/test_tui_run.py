@@ -45,10 +45,11 @@ async def capture(pilot, group: str, text: str) -> None:
 
 def screen_text(app) -> str:
     """What a person sees: the screen as plain text."""
+    import html
     import re
 
     svg = app.export_screenshot()
-    return re.sub(r"<[^>]+>", "", svg).replace("&#160;", " ")
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def read(path: Path) -> dict:
@@ -280,4 +281,30 @@ async def test_a_capture_shows_the_same_board_as_a_full_redraw(programme_2012, n
             "Chad", "one", "three", "Peru", "two", "five", "Iraq", "four",
         ]
         assert board.selected.text == "five"
+    folder.unlock()
+
+
+async def test_keys_typed_ahead_as_a_dialog_closes_are_never_commands(programme_2012, notes_dir, clock):
+    """Typing on after Enter in a dialog: the keys reach the board, where letters are commands.
+    Keys already typed when the focus moved are held back and said; keys typed after work."""
+    from textual import events
+
+    app, folder = open_app(programme_2012, notes_dir, clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.press("escape", "n")
+        await capture(pilot, "Chad", "Mapping of services")
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        # One burst: Enter closes the dialog, then "dx" as a fast typist keeps typing.
+        for key in ("enter", "d", "x", "s"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        assert [a.text for a in app.meeting.answers_here()] == ["Mapping of services"]  # not deleted
+        assert app.meeting.notes.run.timing("coordination").ended_at is None  # not ended
+        assert "Not run as commands" in screen_text(app) and "dxs" in screen_text(app)
+        await pilot.press("d")  # pressed on its own, after: a command
+        await pilot.pause()
+        assert app.meeting.answers_here() == ()
+        assert "Deleted Chad's answer — u undoes" in screen_text(app)
     folder.unlock()

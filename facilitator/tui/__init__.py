@@ -16,3 +16,13 @@ for _module in (rich.control, textual.content):
     _table = getattr(_module, "_CONTROL_STRIP_TRANSLATE", None)
     if isinstance(_table, dict):
         _table.update(CONTROL_PICTURES)
+
+
+def literal(text: str) -> str:
+    """`text` for the few Textual places that only take markup (a palette hit's help line).
+
+    Everywhere else the app passes `Content`/`Text`. Every "[" is escaped, not
+    only those that look like tags: Textual reads an unclosed "[/exports" in a
+    folder's name as a closing tag, which `textual.markup.escape` leaves alone.
+    """
+    return text.replace("[", "\\[")

@@ -25,7 +25,8 @@ from facilitator.store import NotesFolder, StoreError
 from facilitator.tui import keyboard
 from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.screens.run import CommandArea, RunScreen
-from facilitator.tui.widgets.capture_bar import CaptureBar, CaptureField
+from facilitator.tui.widgets.capture_bar import CaptureBar
+from facilitator.tui.widgets.typed_input import TypedInput
 
 
 def _meeting_commands():
@@ -173,14 +174,23 @@ class FacilitatorApp(App[None]):
         return self.loading
 
     def apply(self, action, *args) -> bool:
-        """Run a meeting operation for a screen: refused while loading, a NotesError becomes a notice."""
+        """Run a meeting operation for a screen: refused while loading, a NotesError becomes a notice.
+
+        A change to the answers says what it did and that `u` undoes it: a key
+        pressed by mistake (or typed where the rapporteur thought was the
+        capture bar) is seen at once and taken back with one key.
+        """
         if self.still_loading():
             return False
+        before = self.meeting.changes
         try:
             action(*args)
         except NotesError as exc:
             self.notify(str(exc), severity="error")
             return False
+        if self.meeting.changes != before:
+            done = self.meeting.last_change
+            self.notify(f"{done[:1].upper()}{done[1:]} — u undoes", timeout=3)
         return True
 
     def undo(self) -> bool:
@@ -240,31 +250,27 @@ class FacilitatorApp(App[None]):
         Textual hands each key to the focused widget's queue and moves the focus
         later, so in a burst (a fast typist, a laggy link, a browser) keys landed
         in the field or board the focus had left. Here every key is routed and
-        handled before the next one: text in the capture bar (`CaptureBar.take_key`),
-        the board's single-key commands (their binding runs now), and the rest as
-        Textual does.
+        handled before the next one: text in any field (`TypedInput.take_key`: the
+        capture bar, the dialogs, the filter), the board's single-key commands
+        (their binding runs now), and the rest as Textual does.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
             await self._key(event)
             self._key_done_at = get_time()
             return
-        if isinstance(event, events.Paste) and not event.is_forwarded and isinstance(self.focused, CaptureField):
-            bar = self.focused.parent
-            if isinstance(bar, CaptureBar):
-                bar.take_paste(self.focused, event.text)
-                return
+        if isinstance(event, events.Paste) and not event.is_forwarded and isinstance(self.focused, TypedInput):
+            self.focused.take_paste(event.text)
+            return
         await super().on_event(event)
 
     async def _key(self, event: events.Key) -> None:
         focused = self.focused
-        if isinstance(focused, CaptureField) and isinstance(focused.parent, CaptureBar):
-            bar = focused.parent
-            if bar.takes(event):
-                self._note_target(event)
-                then = bar.take_key(focused, event)
-                if then is not None:
-                    await self.run_key_now(then)
-                return
+        if isinstance(focused, TypedInput) and focused.takes(event):
+            self._note_target(event)
+            then = focused.take_key(event)
+            if then is not None:
+                await self.run_key_now(then)
+            return
         if event.key.startswith("alt+") and event.character and len(event.character) == 1 and not self._typing():
             # Esc typed together with a letter arrives as Alt+letter; no key here uses Alt.
             event = events.Key(event.character, event.character)

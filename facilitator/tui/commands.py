@@ -7,6 +7,10 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from facilitator.tui import literal
+
+# A hit's help is drawn as markup by Textual: it quotes titles and paths, so it goes through `literal`.
+
 # (title, action on the run screen, help) — the same actions the keys run.
 ACTIONS = [
     ("Add an answer", "capture", "Focus the capture bar"),
@@ -66,7 +70,7 @@ class MeetingCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, text in self._commands():
-            yield DiscoveryHit(title, callback, help=text)
+            yield DiscoveryHit(Text(title), callback, text=title, help=literal(text))
 
     async def search(self, query: str) -> Hits:
         # Textual's fuzzy matcher slows down sharply on long titles (a prompt's
@@ -78,7 +82,7 @@ class MeetingCommands(Provider):
         for title, callback, text in self._commands():
             score = word_score(title, words)
             if score > 0:
-                yield Hit(score, highlight(title, words), callback, help=text)
+                yield Hit(score, highlight(title, words), callback, text=title, help=literal(text))
         # Answers anywhere in the day: find what a delegation said and jump to it.
         from facilitator.themes import search_day
         from facilitator.tui.screens.run import RunScreen
@@ -91,7 +95,8 @@ class MeetingCommands(Provider):
             session = meeting.programme.session(session_id)
             title = f"Answer · {answer.group}: {' '.join(answer.text.split())[:100]}"
             jump = partial(screen.jump_to_answer, session_id, prompt_id, answer.id)
-            yield Hit(0.5, highlight(title, words), jump, help=session.title if session else session_id)
+            yield Hit(0.5, highlight(title, words), jump, text=title,
+                      help=literal(session.title if session else session_id))
 
 
 def word_score(title: str, words: list[str]) -> float:

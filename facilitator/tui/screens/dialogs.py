@@ -9,10 +9,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.groups import Roster, group_key
+from facilitator.tui.widgets.typed_input import TypedInput
 
 # Every text in a dialog may quote a group, an answer or a title: shown as
 # Content, never parsed as markup ("UNDP [/b]" is a group name, not a tag).
@@ -31,13 +32,18 @@ class RosterSuggester(Suggester):
         self.roster = roster
 
     async def get_suggestion(self, value: str) -> str | None:
+        completed = self.complete_now(value)
+        return completed if completed != value else None
+
+    def complete_now(self, value: str) -> str:
+        """`value` completed by the first name that starts with it (ignoring case and accents), or as typed."""
         typed = group_key(value)
         if not typed:
-            return None
+            return value
         for name in self.roster.complete(value):
             if group_key(name[: len(value)]) == typed:
                 return value + name[len(value) :]
-        return None
+        return value
 
 DIALOG_CSS = """
 .dialog { width: 80%; max-width: 100; height: auto; padding: 1 2; border: thick $primary; background: $surface; }
@@ -68,22 +74,33 @@ class TextDialog(ModalScreen[str | None]):
             names = self.suggest
             roster = names if isinstance(names, Roster) or names is None else Roster(names)
             suggester = RosterSuggester(roster) if roster is not None else None
-            yield Input(value=self.value, suggester=suggester, id="dialog-input")
+            yield DialogInput(value=self.value, suggester=suggester, id="dialog-input")
             yield Label(Content(self.hint or "Enter to confirm · Esc to cancel"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        field = event.input
-        if field.suggester is not None and field.cursor_at_end:
-            field.action_cursor_right()
-        self.dismiss(field.value)
+        self.set_focus(self.query_one(DialogInput))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class DialogInput(TypedInput):
+    """The dialog's field: Enter closes the dialog at that key with the text as it stood (and the
+    suggestion on show), so keys typed on after it go to the screen below, not into a closing dialog."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._select_all = True
+
+    def on_focus(self) -> None:
+        if self._select_all:  # the value is offered to be replaced as a whole, or edited
+            self._select_all = False
+            self.select_everything()
+
+    def enter(self, value: str) -> None:
+        if isinstance(self.suggester, RosterSuggester) and self.cursor_at_end:
+            value = self.suggester.complete_now(value)  # "Camb" + Enter means Cambodia, typed fast or not
+        self.screen.dismiss(value)
 
 
 class ChoiceDialog(ModalScreen[str | None]):

@@ -326,8 +326,8 @@ class ExerciseScreen(CaptureScreen):
 
     def action_delete(self) -> None:
         answer = self._selected()
-        if answer is not None and self.change(self.meeting.delete, answer.id, columns=(self.column,)):
-            self.notify(f"Deleted {answer.group}'s card — u undoes", timeout=5)
+        if answer is not None:
+            self.change(self.meeting.delete, answer.id, columns=(self.column,))
 
     def action_undo(self) -> None:
         if self.app.undo():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,7 +26,9 @@ def key_table(sources: list[tuple[str, list]]) -> Table:
     for where, bindings in sources:
         for binding in bindings:
             keys = binding.key_display or " / ".join(binding.key.split(","))
-            table.add_row(where, keys.replace("question_mark", "?"), binding.tooltip or binding.description)
+            # Text, not markup: a description may name a category from the programme.
+            does = binding.tooltip or binding.description
+            table.add_row(Text(where), Text(keys.replace("question_mark", "?")), Text(does))
             where = ""
     return table
 

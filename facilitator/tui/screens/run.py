@@ -31,6 +31,7 @@ from facilitator.tui.widgets.item_panel import ItemPanel
 from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
 from facilitator.tui.widgets.timeline import Timeline
+from facilitator.tui.widgets.typed_input import TypedInput
 
 
 class CommandArea(Vertical):
@@ -61,10 +62,13 @@ class CommandArea(Vertical):
     ]
 
 
-class FilterBox(Input):
-    """The filter above the board: narrows it as you type; Esc clears it."""
+class FilterBox(TypedInput):
+    """The filter above the board: narrows it as you type; Enter keeps it, Esc clears it."""
 
     BINDINGS = [Binding("escape", "clear", "Clear filter", tooltip="Clear the filter and go back to the board")]
+
+    def enter(self, value: str) -> None:
+        self.screen.set_focus(self.screen.board)  # now: the next keys are the board's commands
 
     def action_clear(self) -> None:
         self.value = ""
@@ -158,11 +162,6 @@ class RunScreen(ThemeActions, CaptureScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_kept(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.board.focus()
 
     def show_captured(self, answer: Answer) -> None:
         """Put one new answer on the board without rebuilding it.
@@ -323,8 +322,8 @@ class RunScreen(ThemeActions, CaptureScreen):
 
     def action_delete(self) -> None:
         answer = self._selected()
-        if answer is not None and self.change(self.meeting.delete, answer.id):
-            self.notify(f"Deleted {answer.group}'s answer — u undoes", timeout=5)
+        if answer is not None:
+            self.change(self.meeting.delete, answer.id)
 
     def action_undo(self) -> None:
         if self.app.undo():

@@ -116,7 +116,6 @@ class ThemeActions:
             if name and self.change(meeting.create_theme, name, ids, select=ids[-1]):
                 self.marked.difference_update(ids)
                 self.refresh_board(select=ids[-1])
-                self.notify(f"{len(ids)} answer{'s' if len(ids) > 1 else ''} in theme “{name.strip()}”", timeout=3)
 
         hint = "A new name makes a theme; an existing name adds to it. Enter to confirm · Esc to cancel"
         self.app.push_screen(

@@ -21,21 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual import events
-from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.expand_tabs import expand_tabs_inline
-from textual.widgets import Input
-from textual.widgets._input import Selection
 
 from facilitator.groups import Roster
-
-LINE_BREAK = "⏎"  # how a line break of a pasted answer shows in the one-line field
+from facilitator.tui.widgets.typed_input import EDITING_KEYS, TypedInput
 
 
 class CaptureHost(Protocol):
@@ -46,53 +39,22 @@ class CaptureHost(Protocol):
     def leave_capture(self) -> None: ...
 
 
-def _editing_keys() -> dict[str, tuple[str, tuple[object, ...]]]:
-    """Input's own editing keys (cursor, selection, deletion, clipboard) and their actions.
-
-    Taken from Input's bindings so the fields edit exactly as any Textual input
-    does; Enter is the bar's own.
-    """
-    keys: dict[str, tuple[str, tuple[object, ...]]] = {}
-    for binding in Input.BINDINGS:
-        assert isinstance(binding, Binding)
-        _, name, parameters = parse_action(binding.action)
-        for key in binding.key.split(","):
-            if key.strip() != "enter":
-                keys[key.strip()] = (name, parameters)
-    return keys
-
-
-_EDITING = _editing_keys()
-
-
-class CaptureField(Input, inherit_bindings=False):
-    """One field of the capture bar. Its keys come from `CaptureBar.take_key`, in the order typed.
-
-    A pasted answer keeps its line breaks; the one-line field shows each as ⏎.
-    """
-
-    # Input's editing keys only: not the scrolling keys it inherits (PageUp and
-    # PageDown change prompt from the bar, as the screen binds them).
-    BINDINGS = Input.BINDINGS
+class CaptureField(TypedInput):
+    """One field of the capture bar: its keys go to the bar (Tab, Enter and completion are the bar's)."""
 
     @property
-    def _value(self) -> Text:
-        return Text(self.value.replace("\n", LINE_BREAK), no_wrap=True, overflow="ignore", end="")
+    def bar(self) -> CaptureBar:
+        assert isinstance(self.parent, CaptureBar)
+        return self.parent
 
-    def _position_to_cell(self, position: int) -> int:
-        return cell_len(expand_tabs_inline(self.value[:position].replace("\n", LINE_BREAK), 4))
+    def takes(self, event: events.Key) -> bool:
+        return self.bar.takes(event)
 
-    def type_text(self, text: str) -> None:
-        """Insert `text` at the cursor, over the selection if there is one."""
-        start, end = self.selection
-        if start != end:
-            self.replace(text, *sorted((start, end)))
-        else:
-            self.insert_text_at_cursor(text)
+    def take_key(self, event: events.Key) -> str | None:
+        return self.bar.take_key(self, event)
 
-    def select_everything(self) -> None:
-        """Select the whole value, so the next letter typed replaces it."""
-        self.selection = Selection(0, len(self.value))
+    def take_paste(self, text: str) -> None:
+        self.bar.take_paste(self, text)
 
 
 class CaptureBar(Horizontal):
@@ -144,7 +106,7 @@ class CaptureBar(Horizontal):
         key = event.key
         return (
             event.is_printable
-            or key in _EDITING
+            or key in EDITING_KEYS
             or key in {"tab", "shift+tab", "enter", "escape", "up", "down", "pageup", "pagedown"}
             or (key.startswith("alt+") and event.is_printable)
         )
@@ -181,11 +143,8 @@ class CaptureBar(Horizontal):
             self._cycle(1 if key == "down" else -1)
         elif key in ("pageup", "pagedown"):
             run = key
-        elif event.is_printable and event.character:
-            field.type_text(event.character)
-        elif key in _EDITING:
-            name, parameters = _EDITING[key]
-            getattr(field, f"action_{name}")(*parameters)
+        else:
+            TypedInput.take_key(field, event)  # text and editing, as any field
         if field.id == "capture-group" and key not in ("up", "down"):
             self._complete()
         return run
@@ -193,12 +152,11 @@ class CaptureBar(Horizontal):
     def take_paste(self, field: CaptureField, text: str) -> None:
         """A paste: every line kept. In the answer field line breaks stay (one answer, shown ⏎);
         a group name is one line, so there they become spaces."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
         if field.id == "capture-group":
             field.type_text(" ".join(text.split()))
             self._complete()
         else:
-            field.type_text(text)
+            TypedInput.take_paste(field, text)
 
     # -- what the keys do ---------------------------------------------------------
 
@@ -251,6 +209,12 @@ class CaptureBar(Horizontal):
             self.group_input.cursor_position = len(self.group_input.value)
         self.matches = []
         self.group_input.border_subtitle = None
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # The match hint belongs to typing in the group field: gone when the field is left.
+        if event.widget is self.group_input:
+            self.matches = []
+            self.group_input.border_subtitle = None
 
     def action_leave(self) -> None:
         self.host.leave_capture()

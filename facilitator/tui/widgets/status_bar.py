@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual.content import Content
 from textual.widget import Widget
 
 from facilitator.tui.colours import badge, colour, muted
@@ -41,7 +42,7 @@ class StatusBar(Widget):
 
     def _show_saved(self, status) -> None:
         self.save_state, self.save_message = status.state, status.line
-        self.tooltip = status.message or None
+        self.tooltip = Content(status.message) if status.message else None  # paths and reasons: never markup
         self._draw()
 
     @property
