@@ -70,7 +70,8 @@ def notes_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     NotesFolder(folder, PROG).save(realistic())
     # What a crash in the middle of a save leaves: a refused folder keeps it too (it may hold the newest words).
-    (folder / ".coordination.toml.0123abcd.tmp").write_text("half a save", encoding="utf-8")
+    half = (folder / "coordination.toml").read_bytes()[:300]
+    (folder / ".coordination.toml.0123abcd.tmp").write_bytes(half)
     (tmp_path / "out").mkdir()
     return folder
 

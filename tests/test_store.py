@@ -713,20 +713,20 @@ def test_folder_is_a_file_missing_empty_or_unreadable(tmp_path, monkeypatch):
 
     # Tests run as root, where chmod stops nothing: the refusals are simulated.
     write(tmp_path / "locked", "coordination.toml", GOOD_ITEM)
-    real_listdir, real_read = os.listdir, Path.read_bytes
+    real_listdir, real_open = os.listdir, os.open
 
     def deny_listdir(path):
         if str(path) == str(tmp_path / "denied"):
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_listdir(path)
 
-    def deny_read(self):
-        if self.name == "coordination.toml":
+    def deny_open(path, flags, *args):
+        if Path(path).name == "coordination.toml":
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args)
 
     monkeypatch.setattr(os, "listdir", deny_listdir)
-    monkeypatch.setattr(Path, "read_bytes", deny_read)
+    monkeypatch.setattr(os, "open", deny_open)
     assert problems_of(tmp_path / "denied") == [f"{tmp_path / 'denied'}: permission denied"]
     assert problems_of(tmp_path / "locked") == [f"{tmp_path / 'locked' / 'coordination.toml'}: permission denied"]
 
@@ -807,7 +807,8 @@ def exited_pid() -> int:
 def test_stale_lock_of_an_exited_process_is_taken_over(tmp_path):
     stale = f'host = "{socket.gethostname()}"\npid = {exited_pid()}\nsince = 2026-11-29T09:00:00\n'
     write(tmp_path, ".lock", stale)
-    write(tmp_path, ".coordination.toml.0123abcd.tmp", "leftover of a crash")
+    cut = f'schema = 1  # a complete notes file ends with the line "# end"\nprogramme = "{PROG}"\nsession = "coor'
+    write(tmp_path, ".coordination.toml.0123abcd.tmp", cut)  # a save cut short by a crash
     folder = NotesFolder(tmp_path, PROG)
     folder.lock()
     assert f"pid = {os.getpid()}" in (tmp_path / ".lock").read_text()
