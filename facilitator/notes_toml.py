@@ -81,12 +81,15 @@ def _line(key: str, value: object) -> str:
     return f"{key} = {_value(value)}"
 
 
-def _grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
-    """Answers by prompt, then by group, each in order of its first answer."""
+def grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
+    """Answers by prompt, then by group, each in order of its first answer: as a file lists them."""
     prompts: dict[str, dict[str, list[Answer]]] = {}
     for answer in answers:
         prompts.setdefault(answer.prompt_id, {}).setdefault(answer.group, []).append(answer)
     return prompts
+
+
+_grouped = grouped
 
 
 @lru_cache(maxsize=50_000)
