@@ -361,10 +361,11 @@ class _File:
 
 
 # The most a notes file may hold. A day's item file is a few hundred kilobytes; this
-# leaves room for 100,000 answers of 1,000 characters each (about 110 MB), and stops
-# a file that is no notes file (a disk image, a link to /dev/zero) from filling memory.
-MAX_FILE_BYTES = 128 * 1024 * 1024
-MAX_FILE_LABEL = "128 MB"
+# leaves room for 100,000 answers of 1,000 accented or Arabic characters each (two
+# bytes each in UTF-8: about 210 MB), and stops a file that is no notes file (a disk
+# image, say) from filling memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_LABEL = "256 MB"
 
 _KINDS = {
     stat.S_IFIFO: "a named pipe (FIFO)",
