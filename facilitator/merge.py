@@ -45,6 +45,7 @@ import argparse
 import bisect
 import datetime as dt
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
-from facilitator.notes_toml import first_answer_order, grouped, quote, render_item, render_run
+from facilitator.notes_toml import file_kind, first_answer_order, grouped, os_reason, quote, render_item, render_run
 from facilitator.problems import Problem, plural
 from facilitator.store import NotesFolder, StoreError, load_notes
 
@@ -435,10 +436,15 @@ def _one_programme(loaded: Sequence[tuple[Path, Notes]]) -> str:
 
 def _check_output(output: Path, programme_id: str) -> None:
     """Refuse an output that is a file, another programme's notes, or a folder of other things."""
-    if not output.exists():
+    try:
+        mode = output.stat().st_mode
+    except FileNotFoundError:
         return
-    if not output.is_dir():
-        raise StoreError([Problem(str(output), "", "is a file, not a notes folder")])
+    except OSError as exc:
+        raise StoreError([Problem(str(output), "", f"cannot be read ({os_reason(exc)})")]) from None
+    if not stat.S_ISDIR(mode):
+        what = "a file" if stat.S_ISREG(mode) else file_kind(mode)  # a FIFO or a device: never opened
+        raise StoreError([Problem(str(output), "", f"is {what}, not a notes folder")])
     try:
         visible = [e for e in os.listdir(output) if not e.startswith(".")]
     except OSError as exc:

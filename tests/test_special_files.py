@@ -249,3 +249,28 @@ def test_an_output_beside_programme_files_is_fine(tmp_path, notes_dir):
     result = export_to(tmp_path, notes_dir, exercises / "report.md")
     assert (result.returncode, result.stderr) == (0, "")
     assert "No single focal point" in (exercises / "report.md").read_text("utf-8")
+
+
+def test_merge_never_opens_a_fifo_given_as_a_folder(tmp_path, notes_dir):
+    """`merge`'s inputs and output are folders: a FIFO given as either is named for what it is, never opened."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    before = snapshot(tmp_path)
+    result = facilitator("merge", notes_dir, "-o", fifo, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"facilitator: {fifo}: is a named pipe (FIFO), not a notes folder\n"
+    result = facilitator("merge", fifo, "-o", tmp_path / "out" / "merged", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, f"facilitator: {fifo}: is a file, not a notes folder\n")
+    assert snapshot(tmp_path) == before
+
+
+def test_the_app_never_exports_into_a_notes_folder(tmp_path, notes_dir, programme_2012):
+    """Exports made in the app go to `exports/` beside the notes folder: refused when that is a notes folder."""
+    from facilitator.exporters.files import export_to_folder
+
+    before = snapshot(tmp_path)
+    with pytest.raises(OSError, match="it is a notes folder, where an export would be read as notes"):
+        export_to_folder(programme_2012, realistic(), "md", notes_dir, now=dt.datetime(2012, 5, 22, 18, 0))
+    assert snapshot(tmp_path) == before
+    made = export_to_folder(programme_2012, realistic(), "md", tmp_path / "exports", now=dt.datetime(2012, 5, 22))
+    assert made.parent == tmp_path / "exports" and "No single focal point" in made.read_text("utf-8")

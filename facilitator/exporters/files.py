@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import stat
 from pathlib import Path
@@ -62,6 +63,8 @@ def export_to_folder(
 ) -> Path:
     """Export into `folder` under a new, dated file name (never over an older export)."""
     kind = "summary" if summary else "notes"
+    if notes_folder_problem(folder / "export"):  # `run --notes exports`, say: never write among the notes
+        raise OSError(errno.EINVAL, "it is a notes folder, where an export would be read as notes")
     data = (export_summary if summary else export)(programme, notes, fmt)
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "replace")
     folder.mkdir(parents=True, exist_ok=True)
