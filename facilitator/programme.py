@@ -589,7 +589,8 @@ class _Checker:
             plan(programme)
         except PlanOverflowError as exc:
             index = next(i for i, s in enumerate(programme.sessions) if s is exc.session)
-            key = "duration" if exc.session.duration is not None else "start" if exc.session.start else "date"
+            session = exc.session
+            key = "duration" if session.duration is not None else "start" if session.start is not None else "date"
             self.add(f"sessions[{index}].{key}", f"the item cannot be planned: {exc}")
 
     def duplicates(self, entries: list[tuple[str, Any]], what: str, fold: bool = False) -> None:

@@ -9,12 +9,16 @@ A run's notes live in one folder (``notes/<programme-id>/`` by default):
   takes, keeps and releases it, and tells a stale one apart.
 
 `load_notes` reads a folder without writing anything and reports every problem in
-it at once, even while a facilitator writes it. `NotesFolder` is the writer: it takes
+it at once, even while a facilitator writes it; it reads only regular files, of at
+most `notes_toml.MAX_FILE_BYTES` (`notes_toml.read_regular`: a FIFO or a device
+there is a problem like any other, never a wait). `NotesFolder` is the writer: it takes
 the lock and saves only the items whose `ItemNotes` object changed since it last
 saved or loaded them (or whose file was deleted since), each file written to a
 temporary file, fsynced and moved over the old one, so a crash or a full disk never
 leaves a half-written file where a good one was. Before writing it checks the lock
-is still its own, and puts it back if the folder was deleted.
+is still its own, and puts it back if the folder was deleted. Once it has the lock
+and the folder is read, it removes what a crash left of a save, and only files
+proven to be that (`is_save_leftover`).
 """
 
 from __future__ import annotations
