@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +24,9 @@ from rich.text import Text
 
 from facilitator import bundled
 from facilitator.exporters import NOTES_FORMATS, SUMMARY_FORMATS
-from facilitator.exporters.files import write_file
+from facilitator.exporters.files import notes_folder_problem, write_file
 from facilitator.notes import Notes
+from facilitator.notes_toml import file_kind
 from facilitator.problems import Problem, for_terminal, plural, visible
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
 from facilitator.store import StoreError
@@ -68,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", "-f", choices=SUMMARY_FORMATS, default="text", help="default: text (terminal)")
     for sub in (export, summary):
         sub.add_argument("notes", type=Path, metavar="NOTES", help="the notes folder of the run")
-        sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
+        # A string, not a Path: Path("newdir/") drops the slash that says "a folder" (see _check_output).
+        sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
         sub.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
         sub.add_argument("--programme", metavar="PROGRAMME", help="programme file or bundled id (default: the notes')")
 
@@ -345,11 +349,11 @@ def cmd_export(args: argparse.Namespace, summary: bool) -> int:
     from facilitator.exporters import FORMATS, export, export_summary
 
     fmt = FORMATS[args.format]
-    output: Path | None = args.output
+    output = None if args.output is None else Path(args.output)
     if output is None and fmt.binary:
         raise CliError([Problem(f"--format {fmt.name}", "", "writes a file: give one with -o FILE")])
     if output is not None:
-        _check_output(output, args.force)
+        _check_output(args.output, args.force, args.notes)
     programme, notes = load_run(args.notes, args.programme)
     if output is None and summary and fmt.name == "text":
         from facilitator.exporters.text import renderable
@@ -370,14 +374,40 @@ def cmd_export(args: argparse.Namespace, summary: bool) -> int:
     return EXIT_OK
 
 
-def _check_output(output: Path, force: bool) -> None:
-    if output.is_dir():
+def _check_output(name: str, force: bool, notes: Path) -> None:
+    """Refuse an -o that is not a file to write: a folder (or a name ending in '/'), anything that is
+    not a regular file (a device, a FIFO, /proc/self/fd/1: even --force never renames over those),
+    a file inside a notes folder (it would be read as notes, or replace them), an existing file
+    without --force. A symlink to a regular file is replaced, never written through."""
+    output = Path(name)
+    if name.endswith((os.sep, "/")):
+        message = "ends with a '/', so names a folder: give a file name with -o (such as DIR/report.md)"
+        raise CliError([Problem(name, "", message)])
+    _refuse_non_regular(output)
+    inside = notes_folder_problem(output, notes)
+    if inside:
+        raise CliError([Problem(name, "", inside)])
+    if os.path.lexists(output) and not force:
+        raise CliError([Problem(name, "", "already exists: use --force to overwrite it")])
+
+
+def _refuse_non_regular(output: Path) -> None:
+    """A folder, a device, a FIFO or a socket, also behind a symlink, is refused; absent is fine."""
+    try:
+        mode = output.stat().st_mode
+    except FileNotFoundError:
+        return  # absent, or a dangling symlink: the export takes its place
+    except OSError as exc:
+        raise CliError([Problem(str(output), "", f"cannot be checked: {exc.strerror or exc}")]) from None
+    if stat.S_ISDIR(mode):
         raise CliError([Problem(str(output), "", "is a folder: give a file name with -o")])
-    if (output.exists() or output.is_symlink()) and not force:
-        raise CliError([Problem(str(output), "", "already exists: use --force to overwrite it")])
+    if not stat.S_ISREG(mode):
+        message = f"is {file_kind(mode)}, not a regular file: exports are written to files only"
+        raise CliError([Problem(str(output), "", message)])
 
 
 def _write_output(output: Path, data: bytes) -> None:
+    _refuse_non_regular(output)  # again, right before the rename: it may have been swapped since the check
     try:
         write_file(output, data)
     except OSError as exc:

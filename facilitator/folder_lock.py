@@ -22,10 +22,12 @@ import datetime as dt
 import os
 import re
 import socket
+import stat
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
-from facilitator.notes_toml import INT, encode, os_reason, toml_string
+from facilitator.notes_toml import INT, encode, file_kind, os_reason, read_regular, toml_string
 from facilitator.problems import Problem
 
 try:
@@ -35,6 +37,8 @@ except ImportError:  # Windows: the lock file alone says who has the folder
 
 LOCK_FILE = ".lock"
 LOCK_LEFTOVER = re.compile(r"^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")  # the lock's own: gone as soon as it is taken
+LOCK_FIRST_LINE = b"# A facilitator has these notes open. Remove this file only if that program is gone.\n"
+_LOCK_LIMIT = 64 * 1024  # a lock is a few lines; more is no lock, and is not read whole
 
 
 class StoreError(Exception):
@@ -73,16 +77,16 @@ class FolderLock:
             return
         since = dt.datetime.now().replace(microsecond=0)
         text = (
-            "# A facilitator has these notes open. Remove this file only if that program is gone.\n"
-            f'program = "facilitator"\nhost = {toml_string(socket.gethostname())}\npid = {os.getpid()}\n'
-            f"since = {since.isoformat()}\n"
+            LOCK_FIRST_LINE.decode()
+            + f'program = "facilitator"\nhost = {toml_string(socket.gethostname())}\npid = {os.getpid()}\n'
+            + f"since = {since.isoformat()}\n"
         )
         for attempt in range(3):
             if not self._create(encode(text)):
                 self._check_holder(take_over=attempt == 0)  # a stale lock is taken over once, not fought for
                 continue
             self._text = text
-            remove_leftovers(self.folder, LOCK_LEFTOVER)
+            remove_leftovers(self.folder, is_lock_leftover)
             return
         message = "keeps changing while this facilitator tries to take it; try again"
         raise LockedError(Problem(str(self.path), "", message))  # pragma: no cover - a lock race
@@ -92,8 +96,8 @@ class FolderLock:
         if self._text is None:
             return
         try:
-            current = self.path.read_bytes().decode("utf-8", "replace")
-        except OSError:
+            current = read_regular(self.path, _LOCK_LIMIT).decode("utf-8", "replace")
+        except OSError:  # gone, or no longer a file we could have written (a pipe put there): not ours
             current = None
         if current == self._text:
             # A folder that became read-only keeps the lock: it is stale once this
@@ -120,7 +124,7 @@ class FolderLock:
             if self._fd is not None and _same_file(self._fd, self.path):
                 return
             try:
-                current = self.path.read_bytes()
+                current = read_regular(self.path, _LOCK_LIMIT)
             except FileNotFoundError:
                 held, self._fd = self._fd, None
                 created = self._create(ours)
@@ -201,18 +205,25 @@ class FolderLock:
         one creates the next, and no lock of a living one is ever removed.
         """
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            # Without waiting: a FIFO put there as .lock would block a plain open forever.
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             return  # released meanwhile: try again
         except OSError:
             raise self._refusal(None) from None
         try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):  # a folder, a pipe, a device: no facilitator made it, none removes it
+                raise self._not_a_lock(mode)
             seen = _read_all(fd)
             free = _flock(fd)  # False: a living process holds it; None: no such locks here
             holder = _lock_holder(seen)
-            if free is False or holder is None or holder[0] != socket.gethostname() or _alive(holder[1]):
+            if free is False or holder is None or holder[0] != socket.gethostname():
                 raise self._refusal(holder)
-            if not take_over:
+            # Where there are system locks, a free one means its holder is gone, whatever
+            # its pid now names (after a reboot or a crash the pid may be another program's).
+            # Only without them is the pid all there is to go on.
+            if not take_over or (free is None and _alive(holder[1])):
                 raise self._refusal(holder)
             if free:
                 if _same_file(fd, self.path):  # still the folder's lock, and only we may remove it now
@@ -238,7 +249,7 @@ class FolderLock:
         except OSError as exc:
             raise StoreError([Problem(str(self.path), "", f"cannot be replaced: {os_reason(exc)}")]) from None
         try:
-            moved = aside.read_bytes()
+            moved = read_regular(aside, _LOCK_LIMIT)
         except OSError:
             moved = b""
         if moved != seen:  # another facilitator took the lock between our look and our move: give it back
@@ -249,6 +260,11 @@ class FolderLock:
             raise self._refusal(_lock_holder(moved))
         with contextlib.suppress(OSError):
             os.unlink(aside)
+
+    def _not_a_lock(self, mode: int) -> LockedError:
+        kind = "a folder" if stat.S_ISDIR(mode) else file_kind(mode)
+        message = f"is {kind}, not a lock file: if no facilitator is using {self.folder}, remove it"
+        return LockedError(Problem(str(self.path), "", message))
 
     def _refusal(self, holder: tuple[str, int, dt.datetime] | None) -> LockedError:
         if holder is None:
@@ -330,10 +346,12 @@ def _write_new(target: Path, data: bytes) -> int:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
+    """A lock file's bytes, at most `_LOCK_LIMIT` of them (more makes no lock anyway)."""
+    chunks, total = [], 0
+    while total < _LOCK_LIMIT and (chunk := os.read(fd, 1 << 16)):
         chunks.append(chunk)
-    return b"".join(chunks)
+        total += len(chunk)
+    return b"".join(chunks)[:_LOCK_LIMIT]
 
 
 # ------------------------------------------------------------------ folder helpers (store.py uses them too)
@@ -355,10 +373,38 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_leftovers(folder: Path, pattern: re.Pattern[str]) -> None:
-    """Temporary files of writes interrupted by a crash (only when we hold the lock)."""
+def remove_leftovers(folder: Path, ours: Callable[[Path], bool]) -> None:
+    """Temporary files of writes interrupted by a crash (only when we hold the lock).
+
+    `ours` must prove a file is one this tool made (its name and its first bytes):
+    a file of the user's that merely looks like one is never removed.
+    """
     with contextlib.suppress(OSError):
         for entry in os.listdir(folder):
-            if pattern.match(entry):
+            path = folder / entry
+            if ours(path):
                 with contextlib.suppress(OSError):
-                    os.unlink(folder / entry)
+                    os.unlink(path)
+
+
+def starts_like(path: Path, head: bytes) -> bool:
+    """Whether a regular file (not a link) holds `head`, or the start of it (a write cut short)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        start = os.read(fd, len(head))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return head.startswith(start)
+
+
+def is_lock_leftover(path: Path) -> bool:
+    """A lock's temporary or moved-aside file: its name, and its first line, are a lock's."""
+    return bool(LOCK_LEFTOVER.match(path.name)) and starts_like(path, LOCK_FIRST_LINE)

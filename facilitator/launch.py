@@ -45,6 +45,10 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
         folder.unlock()
     if app.load_error is not None:
         raise app.load_error
+    if app.return_code:  # the app stopped on an error (Textual printed it): never report the notes as saved
+        message = f"the app stopped on an error (shown above); what was saved before it is in {folder.path}/"
+        print(f"facilitator: {message}", file=sys.stderr)
+        return app.return_code
     rescued = app.rescued_to
     if app.ended_by_signal is not None:
         name = signal.Signals(app.ended_by_signal).name

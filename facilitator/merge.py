@@ -42,8 +42,10 @@ off, an answer taken out of a theme or un-starred).
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,7 +54,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
-from facilitator.notes_toml import first_answer_order, quote, render_item, render_run
+from facilitator.notes_toml import file_kind, first_answer_order, grouped, os_reason, quote, render_item, render_run
 from facilitator.problems import Problem, plural
 from facilitator.store import NotesFolder, StoreError, load_notes
 
@@ -160,8 +162,89 @@ def _conflict(version: _Version, session_id: str) -> Conflict:
     return Conflict(version.text, version.group, version.prompt_id, version.edited_at, version.category, other)
 
 
-def _answer_order(answer: Answer) -> tuple[_WhenKey, str]:
-    return (_when_key(answer.captured_at), answer.id)
+_Layout = dict[str, dict[str, list[Answer]]]  # an item's answers as its file lists them: prompt -> group -> answers
+
+
+def _file_order(answers: Iterable[Answer], layouts: Sequence[_Layout]) -> list[Answer]:
+    """An item's merged answers in the order its file lists them (`render_item`): prompts,
+    then groups, each in order of its first answer, answers in order of capture.
+
+    Times are kept to the second, so answers typed in one second tie (so do groups or
+    prompts whose first answers do), and their random ids say nothing of which came
+    first; the folders' files do. Ties therefore follow the order the inputs give them
+    (`_ordered`), so merging a folder into a copy of itself leaves its file as it was.
+    """
+    blocks: _Layout = defaultdict(lambda: defaultdict(list))
+    for answer in answers:
+        blocks[answer.prompt_id][answer.group].append(answer)
+    out: list[Answer] = []
+    prompt_first = {p: _earliest(found) for p, found in _by_prompt(blocks).items()}
+    prompt_orders = [_firsts(_by_prompt(layout), prompt_first) for layout in layouts]
+    for prompt_id in _ordered(prompt_first, prompt_orders):
+        groups = blocks[prompt_id]
+        group_first = {g: _earliest(found) for g, found in groups.items()}
+        inputs = [layout.get(prompt_id, {}) for layout in layouts]
+        for group in _ordered(group_first, [_firsts(i, group_first) for i in inputs]):
+            by_id = {a.id: a for a in groups[group]}
+            keys = {a.id: _when_key(a.captured_at) for a in groups[group]}
+            orders = [[a.id for a in i.get(group, ()) if keys.get(a.id) == _when_key(a.captured_at)] for i in inputs]
+            out += [by_id[i] for i in _ordered(keys, orders)]
+    return out
+
+
+def _by_prompt(layout: _Layout) -> dict[str, list[Answer]]:
+    return {prompt_id: [a for found in groups.values() for a in found] for prompt_id, groups in layout.items()}
+
+
+def _earliest(answers: Iterable[Answer]) -> _WhenKey:
+    return min(_when_key(a.captured_at) for a in answers)
+
+
+def _firsts(found: dict[str, list[Answer]], first: dict[str, _WhenKey]) -> list[str]:
+    """One input's prompts (or groups) in its order: those whose first answer there is their merged first,
+    the only ones whose place tells how a tie in the merge goes."""
+    return [name for name, answers in found.items() if name in first and _earliest(answers) == first[name]]
+
+
+def _ordered(keys: dict[str, _WhenKey], orders: Sequence[Sequence[str]]) -> list[str]:
+    """`keys`' names by time; names tied in time in the order the inputs (`orders`) give them.
+
+    Each input's order among tied names is a set of edges ("a before b"), laid out
+    (topologically, the smallest name first where none decides); where the inputs
+    disagree (a cycle) the tied names go by name. Edges are a set, so the result does
+    not depend on the order of the inputs; and a merged folder gives every tie in the
+    order it was laid out, so merging it again with any of its inputs changes nothing.
+    """
+    ties: dict[_WhenKey, list[str]] = defaultdict(list)
+    for name, key in keys.items():
+        ties[key].append(name)
+    out: list[str] = []
+    for key in sorted(ties):
+        tied = ties[key]
+        out += tied if len(tied) == 1 else _along_edges(set(tied), orders)
+    return out
+
+
+def _along_edges(tied: set[str], orders: Sequence[Sequence[str]]) -> list[str]:
+    after: dict[str, set[str]] = {name: set() for name in tied}
+    for order in orders:
+        seen = [name for name in order if name in tied]
+        for before, then in zip(seen, seen[1:], strict=False):
+            after[before].add(then)
+    waiting = dict.fromkeys(tied, 0)
+    for followers in after.values():
+        for name in followers:
+            waiting[name] += 1
+    ready = sorted(name for name, count in waiting.items() if count == 0)
+    out: list[str] = []
+    while ready:
+        name = ready.pop(0)
+        out.append(name)
+        for follower in after[name]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                bisect.insort(ready, follower)
+    return out if len(out) == len(tied) else sorted(tied)
 
 
 # ------------------------------------------------------------------ themes
@@ -243,7 +326,8 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
     """Combine the notes of several rapporteurs of one programme (rules: see the module).
 
     Pure: reads and writes nothing. Raises `NotesError` for no notes or notes
-    of different programmes. Answers come in the order of capture (then id),
+    of different programmes. Answers come in the order the item's file lists them
+    (by prompt, then group, each in order of capture: `_file_order`),
     items in the order of their first answer, as `store.load_notes` gives them.
     """
     if not notes:
@@ -254,11 +338,13 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
 
     copies: dict[str, list[tuple[str, Answer]]] = defaultdict(list)
     theme_copies: dict[str, list[Theme]] = defaultdict(list)
+    layouts: dict[str, list[_Layout]] = defaultdict(list)  # each input's files, by item
     for one in notes:
         for session_id, item in one.items.items():
             for answer in item.answers:
                 copies[answer.id].append((session_id, answer))
             theme_copies[session_id] += item.themes
+            layouts[session_id].append(grouped(item.answers))
 
     answers: dict[str, list[Answer]] = defaultdict(list)
     for same in copies.values():
@@ -267,7 +353,7 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
 
     items = []
     for session_id in set(answers) | set(theme_copies):
-        ordered = sorted(answers.get(session_id, ()), key=_answer_order)
+        ordered = _file_order(answers.get(session_id, ()), layouts[session_id])
         item = ItemNotes(session_id, tuple(ordered), _merge_themes(theme_copies.get(session_id, ()), ordered))
         if item.answers or item.themes:
             items.append(item)
@@ -350,10 +436,15 @@ def _one_programme(loaded: Sequence[tuple[Path, Notes]]) -> str:
 
 def _check_output(output: Path, programme_id: str) -> None:
     """Refuse an output that is a file, another programme's notes, or a folder of other things."""
-    if not output.exists():
+    try:
+        mode = output.stat().st_mode
+    except FileNotFoundError:
         return
-    if not output.is_dir():
-        raise StoreError([Problem(str(output), "", "is a file, not a notes folder")])
+    except OSError as exc:
+        raise StoreError([Problem(str(output), "", f"cannot be read ({os_reason(exc)})")]) from None
+    if not stat.S_ISDIR(mode):
+        what = "a file" if stat.S_ISREG(mode) else file_kind(mode)  # a FIFO or a device: never opened
+        raise StoreError([Problem(str(output), "", f"is {what}, not a notes folder")])
     try:
         visible = [e for e in os.listdir(output) if not e.startswith(".")]
     except OSError as exc:

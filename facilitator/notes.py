@@ -19,6 +19,9 @@ from types import MappingProxyType
 SCHEMA = 1
 MAX_TEXT = 20_000  # a long answer is a paragraph; far longer is a paste accident
 MAX_GROUP = 200
+# Dot voting in a room counts in tens; the bound keeps counts far from any integer limit
+# (a hand-edited 2^63-1 would overflow other programs reading the exports).
+MAX_VOTES = 1_000_000
 
 
 class NotesError(ValueError):
@@ -191,6 +194,15 @@ def clean_text(text: str) -> str:
     if len(body) > MAX_TEXT:
         raise NotesError(f"an answer is at most {MAX_TEXT:,} characters")
     return body
+
+
+def clean_votes(votes: int) -> int:
+    """A vote count as stored: a whole number from 0 to `MAX_VOTES` (answers and themes alike)."""
+    if isinstance(votes, bool) or not isinstance(votes, int):
+        raise NotesError(f"votes are a whole number, not {votes!r}")
+    if not 0 <= votes <= MAX_VOTES:
+        raise NotesError(f"votes are counted from 0 to {MAX_VOTES:,}, not {votes:,}")
+    return votes
 
 
 def add_answer(

@@ -9,8 +9,10 @@ stopping at the first. The folder and atomic writes are `store.py`'s, the lock `
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -20,7 +22,19 @@ from typing import Any
 
 import tomli_w
 
-from facilitator.notes import SCHEMA, Answer, Conflict, ItemNotes, RunState, Theme, Timing
+from facilitator.notes import (
+    SCHEMA,
+    Answer,
+    Conflict,
+    ItemNotes,
+    NotesError,
+    RunState,
+    Theme,
+    Timing,
+    clean_group,
+    clean_text,
+    clean_votes,
+)
 from facilitator.problems import Problem, get_close_matches, locate_line
 
 # ------------------------------------------------------------------ writing TOML
@@ -67,12 +81,15 @@ def _line(key: str, value: object) -> str:
     return f"{key} = {_value(value)}"
 
 
-def _grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
-    """Answers by prompt, then by group, each in order of its first answer."""
+def grouped(answers: Iterable[Answer]) -> dict[str, dict[str, list[Answer]]]:
+    """Answers by prompt, then by group, each in order of its first answer: as a file lists them."""
     prompts: dict[str, dict[str, list[Answer]]] = {}
     for answer in answers:
         prompts.setdefault(answer.prompt_id, {}).setdefault(answer.group, []).append(answer)
     return prompts
+
+
+_grouped = grouped
 
 
 @lru_cache(maxsize=50_000)
@@ -108,6 +125,18 @@ def _conflict_block(c: Conflict) -> str:
     return "\n".join(out)
 
 
+def _opening(programme_id: str, session_id: str | None) -> list[str]:
+    """The first lines of an item's file (`session_id`) or of run.toml (None)."""
+    out = [FIRST_LINE, _line("programme", programme_id)]
+    return out if session_id is None else [*out, _line("session", session_id)]
+
+
+def opening_bytes(programme_id: str, session_id: str | None) -> bytes:
+    """How every file this tool writes for that item (None: run.toml) of that programme starts,
+    to the end of the lines that name them: what proves a temporary file is a save of ours."""
+    return encode("\n".join(_opening(programme_id, session_id)) + "\n")
+
+
 def render_item(programme_id: str, item: ItemNotes) -> str:
     """The TOML text of one agenda item's file.
 
@@ -116,7 +145,7 @@ def render_item(programme_id: str, item: ItemNotes) -> str:
     keeping their order within a group. `load_notes` returns answers in this file
     order, so saving what was loaded gives the same bytes again.
     """
-    out = [FIRST_LINE, _line("programme", programme_id), _line("session", item.session_id)]
+    out = _opening(programme_id, item.session_id)
     for prompt_id, groups in _grouped(item.answers).items():
         out += ["", "[[prompts]]", _line("id", prompt_id)]
         for group, answers in groups.items():
@@ -137,7 +166,7 @@ def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
 
 def render_run(run: RunState) -> str:
     """The TOML text of run.toml: position first, then timings by start time."""
-    out = [FIRST_LINE, _line("programme", run.programme_id)]
+    out = _opening(run.programme_id, None)
     out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
     for session_id, timing in sorted(run.timings.items(), key=_timing_order):
         key = session_id if _BARE_KEY.match(session_id) else toml_string(session_id)
@@ -161,7 +190,9 @@ def encode(text: str) -> bytes:
 _STR = ("a string", lambda v: isinstance(v, str))
 INT = ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
 _BOOL = ("true or false", lambda v: isinstance(v, bool))
-_WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.datetime))
+# Local date-times only, as the app writes them (the meeting's wall clock): one with an
+# offset (10:00:00+02:00, 08:00:00Z) cannot be compared with the others, so it is refused.
+_WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.datetime) and v.tzinfo is None)
 _LIST = ("a list", lambda v: isinstance(v, list))
 _TABLE = ("a table", lambda v: isinstance(v, dict))
 _Kind = tuple[str, Callable[[Any], bool]]
@@ -200,12 +231,19 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return f"a date and time with a time zone offset ({_offset(value)}): notes keep local times, without one"
         return "a date and time"
     if isinstance(value, dt.date):
         return "a date without a time"
     if isinstance(value, dt.time):
         return "a time without a date"
     return "a list" if isinstance(value, list) else "a table"
+
+
+def _offset(value: dt.datetime) -> str:
+    minutes = int((value.utcoffset() or dt.timedelta()).total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _join(where: str, key: str) -> str:
@@ -270,6 +308,22 @@ class _File:
             return None
         return value
 
+    def checked(
+        self, table: dict[str, Any], key: str, kind: _Kind, where: str, rule: Callable[[Any], object], required=False
+    ) -> Any:
+        """`get`, then the rule the app's own operation applies (`notes.clean_group`…): one set of
+        rules, so a file can hold nothing the app would refuse to make. The value is kept as
+        written (a hand edit is read as edited); only what the rule refuses is reported."""
+        value = self.get(table, key, kind, where, required)
+        if value is None:
+            return None
+        try:
+            rule(value)
+        except NotesError as exc:
+            self.add(_join(where, key), str(exc))
+            return None
+        return value
+
     def ident(self, table: dict[str, Any], where: str) -> str | None:
         value = self.get(table, "id", _STR, where, required=True)
         if value == "":
@@ -306,12 +360,84 @@ class _File:
         return programme
 
 
+# The most a notes file may hold. A day's item file is a few hundred kilobytes; this
+# leaves room for 100,000 answers of 1,000 accented or Arabic characters each (two
+# bytes each in UTF-8: about 210 MB), and stops a file that is no notes file (a disk
+# image, say) from filling memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_LABEL = "256 MB"
+
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotRegularFileError(OSError):
+    """A path that is neither a regular file nor a folder: reading it could block or never end."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"is {kind}, not a regular file")
+        self.kind = kind
+
+
+class FileTooLargeError(OSError):
+    """A regular file larger than the reader's limit."""
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words ("a named pipe (FIFO)")."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, never blocking on what is not one.
+
+    Opened without waiting (a FIFO with no writer would block `open` forever), then
+    checked on the open file itself, so a path swapped after a check is still caught:
+    `IsADirectoryError` for a folder, `NotRegularFileError` for a pipe, device or
+    socket (also behind a symlink: /dev/zero), `FileTooLargeError` beyond `limit`,
+    even for a file that grows while it is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFileError(file_kind(info.st_mode))
+        if info.st_size > limit:
+            raise FileTooLargeError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            # Sized from fstat, so a file is read in one call and the next one sees its end.
+            chunk = os.read(fd, min(limit + 1 - total, max(info.st_size + 1 - total, 1 << 16)))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+        raise FileTooLargeError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))  # it grew while read
+    finally:
+        os.close(fd)
+
+
 def _read(path: Path, problems: list[Problem]) -> str | None:
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
     except IsADirectoryError:
         problems.append(Problem(name, "", "is a folder, not a notes file"))
+        return None
+    except NotRegularFileError as exc:
+        problems.append(Problem(name, "", f"is {exc.kind}, not a notes file: a notes file is a regular file"))
+        return None
+    except FileTooLargeError:
+        message = f"is larger than {MAX_FILE_LABEL}, far more than a notes file holds: is it a notes file?"
+        problems.append(Problem(name, "", message))
         return None
     except PermissionError:
         problems.append(Problem(name, "", "permission denied"))
@@ -389,10 +515,10 @@ def parse_run(f: _File, data: dict[str, Any], expected: str | None) -> RunState 
 def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, group: str) -> Answer | None:
     f.keys(table, _ANSWER_KEYS, where)
     answer_id = f.ident(table, where)
-    text = f.get(table, "text", _STR, where, required=True)
+    text = f.checked(table, "text", _STR, where, clean_text, required=True)
     captured = f.get(table, "captured_at", _WHEN, where, required=True)
     edited = f.get(table, "edited_at", _WHEN, where)
-    votes = f.get(table, "votes", INT, where) or 0
+    votes = f.checked(table, "votes", INT, where, clean_votes) or 0
     starred = f.get(table, "starred", _BOOL, where) or False
     category = f.get(table, "category", _STR, where) or ""
     parsed = (_parse_conflict(f, raw, cwhere) for cwhere, raw in f.tables(table, "conflicts", where))
@@ -404,8 +530,8 @@ def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, g
 
 def _parse_conflict(f: _File, table: dict[str, Any], where: str) -> Conflict | None:
     f.keys(table, _CONFLICT_KEYS, where)
-    text = f.get(table, "text", _STR, where, required=True)
-    group = f.get(table, "group", _STR, where, required=True)
+    text = f.checked(table, "text", _STR, where, clean_text, required=True)
+    group = f.checked(table, "group", _STR, where, clean_group, required=True)
     prompt_id = f.get(table, "prompt", _STR, where, required=True)
     edited = f.get(table, "edited_at", _WHEN, where)
     category = f.get(table, "category", _STR, where) or ""
@@ -432,7 +558,7 @@ def parse_item(
         prompt_id = f.get(prompt, "id", _STR, pwhere, required=True)
         for gwhere, table in f.tables(prompt, "groups", pwhere):
             f.keys(table, _GROUP_KEYS, gwhere)
-            group = f.get(table, "group", _STR, gwhere, required=True)
+            group = f.checked(table, "group", _STR, gwhere, clean_group, required=True)
             for awhere, raw in f.tables(table, "answers", gwhere):
                 answer = _parse_answer(f, raw, awhere, prompt_id or "", group or "")
                 answer_id = raw.get("id")
@@ -458,7 +584,7 @@ def _parse_themes(f: _File, data: dict[str, Any], ids: set[str]) -> tuple[Theme,
         if theme_id is not None and theme_id in theme_ids:
             f.add(f"{twhere}.id", f"theme id {quote(theme_id)} is used twice in this file")
         name = f.get(table, "name", _STR, twhere, required=True)
-        votes = f.get(table, "votes", INT, twhere) or 0
+        votes = f.checked(table, "votes", INT, twhere, clean_votes) or 0
         answer_ids: list[str] = []
         for i, answer_id in enumerate(f.get(table, "answers", _LIST, twhere) or []):
             where = f"{twhere}.answers[{i}]"

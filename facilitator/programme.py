@@ -164,6 +164,9 @@ def parse_programme(data: dict[str, Any], *, path: Path | None = None, text: str
     """Validate already-parsed TOML data and build the `Programme`."""
     checker = _Checker(str(path) if path else "<programme>", text)
     programme = checker.programme(data)
+    if not checker.problems:
+        assert programme is not None
+        checker.schedulable(programme)
     if checker.problems:
         # In the order of the file, as a person reads it; problems about the
         # whole file (a missing key has no line) come first.
@@ -576,6 +579,19 @@ class _Checker:
             prompts=tuple(prompts),
             exercise=exercise,
         )
+
+    def schedulable(self, programme: Programme) -> None:
+        """The planned times must be computable: an item ending after 9999-12-31 would fail
+        `show`, the run screen and every export, so it is refused here, naming its key."""
+        from facilitator.schedule import PlanOverflowError, plan  # schedule imports this module
+
+        try:
+            plan(programme)
+        except PlanOverflowError as exc:
+            index = next(i for i, s in enumerate(programme.sessions) if s is exc.session)
+            session = exc.session
+            key = "duration" if session.duration is not None else "start" if session.start is not None else "date"
+            self.add(f"sessions[{index}].{key}", f"the item cannot be planned: {exc}")
 
     def duplicates(self, entries: list[tuple[str, Any]], what: str, fold: bool = False) -> None:
         """Report every value seen before; `fold` ignores case ("Chad" = "chad")."""

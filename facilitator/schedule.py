@@ -92,6 +92,7 @@ _ZERO = dt.timedelta(0)
 
 __all__ = [
     "WARNING",
+    "PlanOverflowError",
     "Projection",
     "Slot",
     "Timebox",
@@ -180,6 +181,26 @@ def _days(sessions: Sequence[Session]) -> list[list[int]]:
     return list(groups.values())
 
 
+class PlanOverflowError(OverflowError):
+    """An agenda item planned to end after the last moment a date-time holds (9999-12-31 23:59).
+
+    `load_programme` asks `plan` and refuses such a programme, naming the item, so
+    nothing later (`show`, the run screen, the exports) meets a time it cannot compute.
+    """
+
+    def __init__(self, session: Session, start: dt.datetime, length: dt.timedelta) -> None:
+        minutes = int(length.total_seconds() // 60)
+        super().__init__(f"{minutes} minutes from {start:%Y-%m-%d %H:%M} end after {dt.datetime.max:%Y-%m-%d %H:%M}")
+        self.session = session
+
+
+def _end(session: Session, start: dt.datetime, length: dt.timedelta) -> dt.datetime:
+    try:
+        return start + length
+    except OverflowError:
+        raise PlanOverflowError(session, start, length) from None
+
+
 def _round_to_minute(delta: dt.timedelta) -> dt.timedelta:
     return dt.timedelta(minutes=math.floor(delta.total_seconds() / 60 + 0.5))
 
@@ -212,15 +233,19 @@ def _plan_day(sessions: Sequence[Session]) -> list[tuple[dt.datetime, dt.datetim
         share = iter(shares)
         for session in segment:
             length = dt.timedelta(minutes=session.duration) if session.duration is not None else next(share)
-            times.append((t, t + length))
-            t += length
+            end = _end(session, t, length)
+            times.append((t, end))
+            t = end
         cursor = t
         i = j
     return times
 
 
 def plan(programme: Programme) -> tuple[Slot, ...]:
-    """Planned times of every agenda item (projected = planned, status "later")."""
+    """Planned times of every agenda item (projected = planned, status "later").
+
+    `PlanOverflowError` for an item planned past 9999-12-31 (`load_programme` refuses those).
+    """
     sessions = programme.sessions
     numbers = _day_numbers(programme)
     times: list[tuple[dt.datetime, dt.datetime]] = [(dt.datetime.min, dt.datetime.min)] * len(sessions)

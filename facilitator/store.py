@@ -9,12 +9,16 @@ A run's notes live in one folder (``notes/<programme-id>/`` by default):
   takes, keeps and releases it, and tells a stale one apart.
 
 `load_notes` reads a folder without writing anything and reports every problem in
-it at once, even while a facilitator writes it. `NotesFolder` is the writer: it takes
+it at once, even while a facilitator writes it; it reads only regular files, of at
+most `notes_toml.MAX_FILE_BYTES` (`notes_toml.read_regular`: a FIFO or a device
+there is a problem like any other, never a wait). `NotesFolder` is the writer: it takes
 the lock and saves only the items whose `ItemNotes` object changed since it last
 saved or loaded them (or whose file was deleted since), each file written to a
 temporary file, fsynced and moved over the old one, so a crash or a full disk never
 leaves a half-written file where a good one was. Before writing it checks the lock
-is still its own, and puts it back if the folder was deleted.
+is still its own, and puts it back if the folder was deleted. Once it has the lock
+and the folder is read, it removes what a crash left of a save, and only files
+proven to be that (`is_save_leftover`).
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ from pathlib import Path
 from types import MappingProxyType
 
 from facilitator.folder_lock import LOCK_FILE as LOCK_FILE  # re-exported: other modules import these from here
-from facilitator.folder_lock import LOCK_LEFTOVER, FolderLock, StoreError, fsync_dir, remove_leftovers
+from facilitator.folder_lock import FolderLock, StoreError, fsync_dir, is_lock_leftover, remove_leftovers, starts_like
 from facilitator.folder_lock import LockedError as LockedError
 from facilitator.notes import ItemNotes, Notes, RunState, empty_notes
 from facilitator.notes_toml import (
     encode,
     first_answer_order,
+    opening_bytes,
     os_reason,
     parse_file,
     parse_item,
@@ -204,7 +209,21 @@ def _is_empty(item: ItemNotes | None) -> bool:
     return item is None or not (item.answers or item.themes)
 
 
-_LEFTOVER = re.compile(r"^\..+\.toml\.[0-9a-f]{8}\.tmp$|" + LOCK_LEFTOVER.pattern)  # ours and the lock's
+_SAVE_LEFTOVER = re.compile(r"^\.(.+)\.toml\.[0-9a-f]{8}\.tmp$")  # write_atomic's temporary name for <id>.toml
+
+
+def is_save_leftover(path: Path, programme_id: str) -> bool:
+    """Whether a file is what a save of ours into this folder left when it was cut short.
+
+    Its name is `write_atomic`'s for a file this folder holds, and its bytes are the
+    start of what `render_item` / `render_run` write for that very file and programme
+    (a crash may leave any start, even none). A file of the user's named alike (say
+    `.my-backup.toml.deadbeef.tmp`) holds other bytes, and is left alone.
+    """
+    match = _SAVE_LEFTOVER.match(path.name)
+    if match is None or not is_valid_id(match[1]):
+        return False
+    return starts_like(path, opening_bytes(programme_id, None if match[1] == _RUN_ID else match[1]))
 
 
 class NotesFolder:
@@ -242,8 +261,11 @@ class NotesFolder:
             self._saved_items = dict(notes.items)
             self._saved_run = notes.run if run_on_disk else None
         if self.locked:  # only once the folder is read: one refused as corrupt keeps even its crash leftovers
-            remove_leftovers(self.path, _LEFTOVER)
+            remove_leftovers(self.path, self._is_leftover)
         return notes
+
+    def _is_leftover(self, path: Path) -> bool:
+        return is_lock_leftover(path) or is_save_leftover(path, self.programme_id)
 
     def load_run_state(self) -> RunState:
         """Only run.toml: where the meeting was. Cheap, for showing the screen

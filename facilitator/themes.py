@@ -18,7 +18,8 @@ The rules they keep (and `store` checks on load):
   a name someone chose and may be filled again. Deleting a theme keeps its
   answers (they become unthemed); deleting an answer removes it from its theme
   (`notes.delete_answer`).
-- Votes are never below 0. A category is one of the exercise's categories in
+- Votes are never below 0 nor above `notes.MAX_VOTES` (`notes.clean_votes`, which
+  the notes loader applies too). A category is one of the exercise's categories in
   its canonical spelling, or "" for "not yet classified".
 """
 
@@ -179,7 +180,7 @@ def merge_themes(notes: Notes, session_id: str, keep_id: str, merge_id: str) -> 
     item = notes.item(session_id)
     keep, gone = _theme(item, keep_id), _theme(item, merge_id)
     added = tuple(i for i in gone.answer_ids if i not in keep.answer_ids)
-    merged = replace(keep, answer_ids=keep.answer_ids + added, votes=keep.votes + gone.votes)
+    merged = replace(keep, answer_ids=keep.answer_ids + added, votes=ops.clean_votes(keep.votes + gone.votes))
     themes = (merged if t is keep else t for t in item.themes if t is not gone)
     return _with_themes(notes, item, themes)
 
@@ -222,7 +223,7 @@ def _change(notes: Notes, answer_id: str, **changes: object) -> Notes:
 def vote_answer(notes: Notes, answer_id: str, delta: int = 1) -> Notes:
     """Add (or, with a negative delta, take away) votes on an answer; never below 0."""
     _check_delta(delta)
-    return _change(notes, answer_id, votes=max(0, _answer(notes, answer_id).votes + delta))
+    return _change(notes, answer_id, votes=ops.clean_votes(max(0, _answer(notes, answer_id).votes + delta)))
 
 
 def vote_theme(notes: Notes, session_id: str, theme_id: str, delta: int = 1) -> Notes:
@@ -230,7 +231,7 @@ def vote_theme(notes: Notes, session_id: str, theme_id: str, delta: int = 1) -> 
     _check_delta(delta)
     item = notes.item(session_id)
     theme = _theme(item, theme_id)
-    votes = max(0, theme.votes + delta)
+    votes = ops.clean_votes(max(0, theme.votes + delta))
     return _with_themes(notes, item, (replace(t, votes=votes) if t is theme else t for t in item.themes))
 
 

@@ -69,3 +69,46 @@ def test_bad_rehearsal_options_are_refused(tmp_path):
         result = run("run", "--notes", str(tmp_path / "n"), *args, cwd=tmp_path)
         assert result.returncode == 2 and "Traceback" not in result.stderr, args
         assert not (tmp_path / "n").exists()
+
+
+def test_a_programme_planned_past_9999_is_refused_before_the_app(tmp_path):
+    """Issue 15, item 10: the app crashed on it, and `run` still exited 0 with "Notes saved"."""
+    from test_validation import LAST_DAY
+
+    (tmp_path / "late.toml").write_text(LAST_DAY, encoding="utf-8")
+    result = run("run", "late.toml", "--notes", str(tmp_path / "notes"), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("facilitator: late.toml:9: sessions[0].duration: the item cannot be planned")
+    assert not (tmp_path / "notes").exists()
+
+
+CRASH = """
+import sys
+from facilitator.tui.app import FacilitatorApp
+
+
+def crash(self, message):  # a bug in the app, on purpose, once the notes are read
+    raise RuntimeError("a bug on purpose")
+
+
+FacilitatorApp.on_notes_loaded = crash
+from facilitator.cli import main
+
+sys.exit(main(["run", "--notes", sys.argv[1]]))
+"""
+
+
+def test_an_app_that_stops_on_an_error_exits_non_zero_and_says_so(tmp_path):
+    """Issue 15, item 10: whatever crashed the app, `run` exited 0 and printed "Notes saved"."""
+    notes = tmp_path / "notes"
+    result = subprocess.run(
+        [sys.executable, "-c", CRASH, str(notes)], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "LINES": "30"},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Notes saved" not in result.stdout + result.stderr
+    assert "a bug on purpose" in result.stderr  # Textual's report of the error, then ours
+    assert result.stderr.rstrip().endswith(
+        f"facilitator: the app stopped on an error (shown above); what was saved before it is in {notes}/"
+    )
+    assert not (notes / ".lock").exists()  # the lock is given back all the same

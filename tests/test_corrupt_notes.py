@@ -30,8 +30,19 @@ from pathlib import Path
 import pytest
 
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes, Theme, add_answer, empty_notes, end_item, move_to, start_item
+from facilitator.notes import (
+    MAX_VOTES,
+    Notes,
+    NotesError,
+    Theme,
+    add_answer,
+    empty_notes,
+    end_item,
+    move_to,
+    start_item,
+)
 from facilitator.store import NotesFolder, StoreError, load_notes
+from facilitator.themes import vote_answer
 from facilitator.tui.app import make_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +81,8 @@ def notes_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     NotesFolder(folder, PROG).save(realistic())
     # What a crash in the middle of a save leaves: a refused folder keeps it too (it may hold the newest words).
-    (folder / ".coordination.toml.0123abcd.tmp").write_text("half a save", encoding="utf-8")
+    half = (folder / "coordination.toml").read_bytes()[:300]
+    (folder / ".coordination.toml.0123abcd.tmp").write_bytes(half)
     (tmp_path / "out").mkdir()
     return folder
 
@@ -169,6 +181,33 @@ def run_file_broken(folder: Path) -> list[str]:
     return [f"{path}:3: TOML syntax: Invalid value (column 11)"]
 
 
+def offset_times(folder: Path) -> list[str]:
+    """Issue 15, item 3: date-times with an offset loaded, then every export but csv failed with a TypeError."""
+    path, text = edit(folder, "run.toml", "started_at = 2012-05-22T10:16:00", "started_at = 2012-05-22T10:16:00+02:00")
+    path, text = edit(folder, "run.toml", "ended_at = 2012-05-22T13:05:00", "ended_at = 2012-05-22T11:05:00Z")
+    where = "timings.coordination"
+    offset = "must be a date and time like 2026-11-29T10:20:00, not a date and time with a time zone offset"
+    return [
+        f"{path}:7: {where}.started_at: {offset} (+02:00): notes keep local times, without one",
+        f"{path}:8: {where}.ended_at: {offset} (+00:00): notes keep local times, without one",
+    ]
+
+
+def what_the_app_refuses(folder: Path) -> list[str]:
+    """Issue 15, item 7: a blank group or text, negative votes, votes of 2^63-1: the app makes none of these."""
+    path, _ = edit(folder, "coordination.toml", "votes = 3", "votes = -1")
+    path, _ = edit(folder, "coordination.toml", 'group = "Chad"', 'group = ""')
+    path, _ = edit(folder, "coordination.toml", 'text = "A national disability plan"', 'text = "  "')
+    path, text = edit(folder, "coordination.toml", "votes = 2", "votes = 9223372036854775807")
+    votes, group, answer, theme = (line_of(text, x) for x in ("votes = -1", 'group = ""', 'text = "  "', "votes = 92"))
+    return [
+        f"{path}:{votes}: prompts[0].groups[0].answers[0].votes: votes are counted from 0 to 1,000,000, not -1",
+        f"{path}:{group}: prompts[0].groups[1].group: an answer needs a group: type the delegation or group name",
+        f"{path}:{answer}: prompts[1].groups[0].answers[0].text: the answer is empty",
+        f"{path}:{theme}: themes[0].votes: votes are counted from 0 to 1,000,000, not 9,223,372,036,854,775,807",
+    ]
+
+
 CUT = (
     'was cut short: its last line "# end" is missing (restore the file from a copy; '
     "if you edited it by hand, put that line back at its end)"
@@ -183,6 +222,8 @@ CORRUPTIONS = {
     "wrong-types": wrong_types,
     "latin-1": latin1,
     "run-file-broken": run_file_broken,
+    "offset-times": offset_times,
+    "what-the-app-refuses": what_the_app_refuses,
 }
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>]")
@@ -266,6 +307,45 @@ def test_the_end_line_is_what_the_check_needs_and_files_without_the_first_line_a
     # The same file cut after its second group: read as it is, since nothing promised an end line.
     path.write_text(bare[: bare.index('[[prompts.groups]]\ngroup = "Chad"')], encoding="utf-8")
     assert len(load_notes(notes_dir, PROG).item("coordination").answers) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "-f", fmt] for fmt in ("md", "json", "html", "csv")] + [["summary", "-f", f] for f in ("text", "md")],
+)
+def test_offset_times_are_refused_by_every_export(tmp_path, notes_dir, args):
+    """The exports the issue found failing (docx too: the same summary figures) refuse the folder in one line each."""
+    expected = offset_times(notes_dir)
+    result = facilitator(args[0], str(notes_dir), *args[1:], cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [f"facilitator: {line}" for line in expected]
+
+
+def test_an_offset_time_in_an_item_file_is_refused_too(notes_dir):
+    """One rule for every notes file: the app writes local times only."""
+    path, text = edit(notes_dir, "coordination.toml", "at = 2012-05-22T10:21:00", "at = 2012-05-22T10:21:00-05:30")
+    with pytest.raises(StoreError) as caught:
+        load_notes(notes_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:{line_of(text, '-05:30')}: prompts[0].groups[1].answers[0].captured_at: must be a date and time "
+        "like 2026-11-29T10:20:00, not a date and time with a time zone offset (-05:30): notes keep local times, "
+        "without one"
+    ]
+
+
+def test_the_loader_takes_what_the_app_makes_up_to_the_same_bound(tmp_path):
+    """One rule for votes: `clean_votes`, in the app's vote operation and in the loader."""
+    notes = realistic()
+    item = notes.item("coordination")
+    most = (replace(item.answers[0], votes=MAX_VOTES), *item.answers[1:])
+    notes = notes.with_item(replace(item, answers=most))
+    with pytest.raises(NotesError, match="from 0 to 1,000,000"):
+        vote_answer(notes, "a-0000000000", 1)
+    NotesFolder(tmp_path / "n", PROG).save(notes)
+    assert load_notes(tmp_path / "n") == notes
+    path, _ = edit(tmp_path / "n", "coordination.toml", f"votes = {MAX_VOTES}", f"votes = {MAX_VOTES + 1}")
+    with pytest.raises(StoreError, match="votes are counted from 0 to 1,000,000, not 1,000,001"):
+        load_notes(tmp_path / "n")
 
 
 # ------------------------------------------------------------------ edited by hand, correctly

@@ -713,20 +713,20 @@ def test_folder_is_a_file_missing_empty_or_unreadable(tmp_path, monkeypatch):
 
     # Tests run as root, where chmod stops nothing: the refusals are simulated.
     write(tmp_path / "locked", "coordination.toml", GOOD_ITEM)
-    real_listdir, real_read = os.listdir, Path.read_bytes
+    real_listdir, real_open = os.listdir, os.open
 
     def deny_listdir(path):
         if str(path) == str(tmp_path / "denied"):
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_listdir(path)
 
-    def deny_read(self):
-        if self.name == "coordination.toml":
+    def deny_open(path, flags, *args):
+        if Path(path).name == "coordination.toml":
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args)
 
     monkeypatch.setattr(os, "listdir", deny_listdir)
-    monkeypatch.setattr(Path, "read_bytes", deny_read)
+    monkeypatch.setattr(os, "open", deny_open)
     assert problems_of(tmp_path / "denied") == [f"{tmp_path / 'denied'}: permission denied"]
     assert problems_of(tmp_path / "locked") == [f"{tmp_path / 'locked' / 'coordination.toml'}: permission denied"]
 
@@ -807,7 +807,8 @@ def exited_pid() -> int:
 def test_stale_lock_of_an_exited_process_is_taken_over(tmp_path):
     stale = f'host = "{socket.gethostname()}"\npid = {exited_pid()}\nsince = 2026-11-29T09:00:00\n'
     write(tmp_path, ".lock", stale)
-    write(tmp_path, ".coordination.toml.0123abcd.tmp", "leftover of a crash")
+    cut = f'schema = 1  # a complete notes file ends with the line "# end"\nprogramme = "{PROG}"\nsession = "coor'
+    write(tmp_path, ".coordination.toml.0123abcd.tmp", cut)  # a save cut short by a crash
     folder = NotesFolder(tmp_path, PROG)
     folder.lock()
     assert f"pid = {os.getpid()}" in (tmp_path / ".lock").read_text()
@@ -815,6 +816,57 @@ def test_stale_lock_of_an_exited_process_is_taken_over(tmp_path):
     assert sorted(os.listdir(tmp_path)) == [".lock"]
     folder.unlock()
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("holder", ["another program", "this process"])
+def test_a_stale_lock_whose_pid_now_names_a_living_process_is_taken_over(tmp_path, holder):
+    """Issue 15, item 4: after a reboot or a SIGHUP the dead facilitator's pid may be another program's (or ours):
+    its lock was never taken over although no process held its flock. The flock decides."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        pid = other.pid if holder == "another program" else os.getpid()
+        write(tmp_path, ".lock", f'host = "{socket.gethostname()}"\npid = {pid}\nsince = 2026-11-29T09:00:00\n')
+        folder = NotesFolder(tmp_path, PROG)
+        folder.lock()
+        assert f"pid = {os.getpid()}" in (tmp_path / ".lock").read_text()
+        with pytest.raises(LockedError):  # held now: the flock says so, whatever the pid
+            NotesFolder(tmp_path, PROG).lock()
+        folder.unlock()
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_only_leftovers_proven_ours_are_removed(tmp_path):
+    """Issue 15, item 6: `run` deleted any file named like its temporary files (`.my-backup.toml.deadbeef.tmp`).
+    A leftover is removed only when its name is a save's of this folder and its bytes are the start of that save."""
+    head = f'schema = 1  # a complete notes file ends with the line "# end"\nprogramme = "{PROG}"\n'
+    ours = {
+        ".coordination.toml.0123abcd.tmp": head + 'session = "coordination"\n\n[[prompts]]\nid = "chal',
+        ".opening.toml.00000000.tmp": "",  # killed between creating and writing it
+        ".run.toml.33333333.tmp": head[:30],
+        ".lock.11111111.tmp": "",
+        ".lock.22222222.stale": "# A facilitator has these notes open. Remove this file only if that program is gone.\n"
+        'program = "facilitator"\nhost = "h"\npid = 1\nsince = 2026-11-29T09:00:00\n',
+    }
+    theirs = {
+        ".my-backup.toml.deadbeef.tmp": "my own backup of last week's notes",
+        ".coordination.toml.0123abce.tmp": head + 'session = "monitoring"\n',  # another item's save: not this name's
+        ".coordination.toml.0123abcf.tmp": head.replace(PROG, "another-meeting") + 'session = "coordination"\n',
+        ".run.toml.deadbeef.tmp": "schema = 2\n",
+        ".lock.deadbeef.tmp": "my lock notes",
+        ".Coordination.toml.01234567.tmp": "",  # no item id: upper case
+    }
+    for name, text in {**ours, **theirs}.items():
+        write(tmp_path, name, text)
+    os.mkfifo(tmp_path / ".fifo.toml.01234567.tmp")  # named like one, but no file of ours: never opened to wait
+    (tmp_path / ".linked.toml.01234567.tmp").symlink_to(tmp_path / ".opening.toml.00000000.tmp")
+    kept = {name: (tmp_path / name).read_bytes() for name in theirs}
+    with NotesFolder(tmp_path, PROG) as folder:
+        folder.load()
+        left = sorted(os.listdir(tmp_path))
+    assert left == sorted([".lock", *theirs, ".fifo.toml.01234567.tmp", ".linked.toml.01234567.tmp"])
+    assert {name: (tmp_path / name).read_bytes() for name in theirs} == kept
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage \x00\xff", b'host = "h"\npid = "x"\n', b'host = "h"\npid = 0\n'])

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from facilitator.cli import main
 from facilitator.problems import Problem, locate_line
 from facilitator.programme import MAX_FILE_BYTES, Programme, ProgrammeError, load_programme, parse_programme
 
@@ -444,6 +445,42 @@ def test_first_item_of_the_second_day_needs_a_start(tmp_path: Path) -> None:
     problem = only_problem(tmp_path, text)
     assert problem.path == "sessions[3].start"
     assert problem.message == "is missing: the first item of a day needs a start time"
+
+
+LAST_DAY = """\
+schema = 1
+id = "late"
+title = "The last day"
+date = "9999-12-31"
+
+[[sessions]]
+id = "evening"
+start = "23:00"
+duration = 120
+title = "Evening"
+kind = "discussion"
+"""
+
+
+def test_an_item_planned_past_the_last_day_a_schedule_holds_is_refused(tmp_path: Path, capsys) -> None:
+    """Issue 15, item 10: 9999-12-31 23:00 for 120 minutes passed `validate`, then `show` failed with an
+    OverflowError and `run` crashed the app. The loader asks the planner and names the key."""
+    problem = only_problem(tmp_path, LAST_DAY)
+    assert problem.path == "sessions[0].duration" and problem.line == line_of(LAST_DAY, "duration = 120")
+    assert problem.message == (
+        "the item cannot be planned: 120 minutes from 9999-12-31 23:00 end after 9999-12-31 23:59"
+    )
+    path = tmp_path / "programme.toml"
+    for command in ("validate", "show"):  # `run` refuses it alike: test_cli_run.py, in a subprocess
+        assert main([command, str(path)]) == 2
+        assert capsys.readouterr() == ("", f"facilitator: {problem}\n")
+    # Items that follow one another past midnight overflow too; the one that does is named.
+    chained = edit("duration = 120", "duration = 50", LAST_DAY) + '\n[[sessions]]\nid = "after"\nduration = 30\n'
+    chained += 'title = "After"\nkind = "discussion"\n'
+    problem = only_problem(tmp_path, chained)
+    assert (problem.path, problem.line) == ("sessions[1].duration", line_of(chained, "duration = 30"))
+    ok = edit("duration = 120", "duration = 59", LAST_DAY)  # ends at 23:59: computable, so valid
+    assert load_programme(write(tmp_path, ok)).sessions[0].duration == 59
 
 
 def test_items_must_not_go_back_a_day(tmp_path: Path) -> None:
