@@ -45,16 +45,16 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
         folder.unlock()
     if app.load_error is not None:
         raise app.load_error
-    if app.return_code:  # the app stopped on an error (Textual printed it): never report the notes as saved
-        message = f"the app stopped on an error (shown above); what was saved before it is in {folder.path}/"
-        print(f"facilitator: {message}", file=sys.stderr)
-        return app.return_code
     rescued = app.rescued_to
     if app.ended_by_signal is not None:
         name = signal.Signals(app.ended_by_signal).name
         state = "some notes could NOT be saved" if app.unsaved_on_exit else "notes saved"
         print(f"facilitator: ended by {name}: {state} in {folder.path}/", file=sys.stderr)
         return 128 + app.ended_by_signal
+    if app.return_code:  # the app stopped on an error (Textual printed it): never report the notes as saved
+        message = f"the app stopped on an error (shown above); what was saved before it is in {folder.path}/"
+        print(f"facilitator: {message}", file=sys.stderr)
+        return app.return_code
     if rescued:
         print(f"Notes written to {rescued} (the notes folder {folder.path} could not be written).")
     elif app.unsaved_on_exit:

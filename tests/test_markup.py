@@ -75,7 +75,7 @@ async def capture(pilot, group: str, text: str) -> None:
 
 async def test_every_screen_shows_markup_like_text_as_typed(tmp_path):
     programme = hostile_programme(tmp_path)
-    folder_path = tmp_path / "notes [b] [x" / "[/exports"  # brackets in the folders of the notes
+    folder_path = tmp_path / "notes [b] [x" / "run [@click=app.quit]"  # brackets in the folders of the notes
     folder = NotesFolder(folder_path, programme.id)
     folder.lock()
     clock = FakeClock(programme.sessions[1].start and __import__("datetime").datetime(2012, 5, 22, 10, 16))
