@@ -19,11 +19,12 @@ from facilitator.importer.paragraphs import Paragraph
 from facilitator.importer.recognise import (
     Label,
     Times,
+    asks,
+    column_roles,
     day_heading,
     ends_a_sentence,
     is_agenda_heading,
     is_heading_like,
-    is_question,
     is_title_cased,
     label_of,
     looks_like_place,
@@ -40,15 +41,6 @@ from facilitator.importer.recognise import (
 )
 from facilitator.programme import Person
 
-_COLUMN_ROLES = (
-    ("time", re.compile(r"^(?:time|times|hours?|when|schedule)$", re.I)),
-    ("title", re.compile(r"^(?:sessions?|items?|agenda items?|topics?|titles?|activit(?:y|ies)|what|programme|subjects?"
-                         r"|themes?|agenda)$", re.I)),
-    ("presenters", re.compile(r"^(?:speakers?|presenters?|moderators?|chairs?|facilitators?|who|resource persons?"
-                              r"|panel(?:l)?ists?|lead|responsible|by)$", re.I)),
-    ("location", re.compile(r"^(?:location|room|venue|where|place)$", re.I)),
-    ("description", re.compile(r"^(?:description|notes?|details|remarks|format|comments?)$", re.I)),
-)  # fmt: skip
 _BY_ROLE_NAMES = re.compile(
     r"\b(?:opened|chaired|co-chaired|moderated|introduced|closed|presented|facilitated|led)\s+by\s+(?:the\s+)?"
     r"(?P<role>[A-Z][^()]{2,100}?)\s*\((?P<names>[^()]{2,80})\)"
@@ -81,7 +73,9 @@ class _Agenda:
 
     def read(self, paragraph: Paragraph) -> None:
         if paragraph.furniture:
-            place_furniture(self.draft, paragraph, self.item.comments if self.item else self.draft.comments)
+            # A Word page header (line 0) is about the whole programme, not the item it happens to follow.
+            item = self.item if paragraph.line else None
+            place_furniture(self.draft, paragraph, item.comments if item else self.draft.comments)
         elif paragraph.cells:
             self.row(paragraph)
         else:
@@ -173,7 +167,7 @@ class _Agenda:
     def list_item(self, paragraph: Paragraph) -> None:
         item = self.item
         assert item is not None
-        if is_question(paragraph.text) or item.question_list:
+        if asks(paragraph.text) or item.question_list:
             item.prompts.append(DraftPrompt(paragraph.text, paragraph.line))
         elif item.description and item.description[-1].startswith("- "):
             item.description[-1] += f"\n- {paragraph.text}"
@@ -232,15 +226,8 @@ class _Agenda:
             self.row_cells(cells, first, skip_first=True)
 
     def header_row(self, texts: list[str]) -> bool:
-        roles = {}
-        for column, text in enumerate(texts):
-            if not text:
-                continue
-            role = next((r for r, pattern in _COLUMN_ROLES if pattern.match(text.strip(" :"))), None)
-            if role is None:
-                return False
-            roles[column] = role
-        if len(roles) < 2:
+        roles = column_roles(texts)
+        if roles is None:
             return False
         self.columns = roles
         self.column_names = {column: texts[column].strip(" :") for column in roles}

@@ -42,6 +42,8 @@ def _title_block(paragraphs: list[Paragraph], draft: DraftProgramme, acronyms: s
     for index, paragraph in enumerate(paragraphs):
         if paragraph.furniture:
             place_furniture(draft, paragraph, draft.comments)
+        elif not draft.title and _could_be_title(paragraph):
+            _title_line(paragraph, draft, acronyms)  # a programme has a title, even with text right under it
         elif _starts_section(paragraphs, index) or _is_text(paragraph):
             return index
         else:
@@ -157,6 +159,14 @@ def _background(paragraphs: list[Paragraph], start: int, draft: DraftProgramme) 
         else:
             section.paragraphs.append(f"- {text}" if paragraph.list_item else text)
         last_list = paragraph.list_item
+
+
+def _could_be_title(paragraph: Paragraph) -> bool:
+    """The first heading of the document, unless it announces a section ("Background:") or is a date."""
+    text = paragraph.text
+    if not _is_heading(paragraph) or text.endswith(":") or label_of(text) or is_contact(text):
+        return False
+    return not is_day_heading(text)
 
 
 def _is_heading(paragraph: Paragraph) -> bool:

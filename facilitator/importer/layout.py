@@ -14,6 +14,7 @@ from dataclasses import replace
 from facilitator.importer.draft import DraftProgramme
 from facilitator.importer.paragraphs import LIST_MARKER, Paragraph, clean
 from facilitator.importer.recognise import (
+    column_roles,
     day_heading,
     ends_a_sentence,
     is_agenda_heading,
@@ -119,7 +120,9 @@ def _has_time(paragraph: Paragraph) -> bool:
 
 
 def _is_agenda_heading(paragraph: Paragraph) -> bool:
-    if paragraph.cells or paragraph.list_item or paragraph.furniture:
+    if paragraph.cells:  # the header row of the agenda's table ("Time | Session | Speaker")
+        return column_roles([" ".join(p.text for p in cell) for cell in paragraph.cells]) is not None
+    if paragraph.list_item or paragraph.furniture:
         return False
     return is_agenda_heading(paragraph.text) or is_day_heading(paragraph.text)
 

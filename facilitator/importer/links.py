@@ -32,7 +32,8 @@ _DAY_NAMES = {number: name.title() for name, number in WEEKDAYS.items() if len(n
 _CHAIRS_OF = re.compile(
     r"\b(?P<role>(?:Co-)?Chair(?:s|persons?|person)?\s+of\s+(?:the\s+)?[^().]{3,80}?)\s*\((?P<names>[^()]{2,80})\)"
 )
-_AFTERNOON_FROM = 12  # a time before noon that comes after a later one is read as the afternoon
+# "1:30" after "11:00" is read as the afternoon; "9:00" after "12:30" is not (that is another day).
+_AFTERNOON_HOURS = range(1, 9)
 
 
 def finish(draft: DraftProgramme, paragraphs: list[Paragraph], short: dict[str, str], acronyms: set[str]) -> None:
@@ -104,9 +105,9 @@ def _move_forward(draft: DraftProgramme, item: DraftItem, last: dt.time) -> None
     start = item.start
     assert start is not None
     written = f"{start:%H:%M}"
-    if not item.twelve_hour and start.hour < _AFTERNOON_FROM and start.replace(hour=start.hour + 12) >= last:
+    if not item.twelve_hour and start.hour in _AFTERNOON_HOURS and start.replace(hour=start.hour + 12) >= last:
         item.start = start.replace(hour=start.hour + 12)
-        if item.end is not None and item.end.hour < _AFTERNOON_FROM:
+        if item.end is not None and item.end.hour < 12:
             item.end = item.end.replace(hour=item.end.hour + 12)
         item.guesses["start"] = f"the text's {written} comes after {last:%H:%M}: read as the afternoon"
         return

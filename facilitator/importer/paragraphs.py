@@ -108,6 +108,21 @@ def text_paragraphs(text: str) -> list[Paragraph]:
     return [p for p in out if p.text or p.cells]
 
 
+def joined_lines(lines: list[str]) -> list[str]:
+    """Lines (a Word paragraph's, parted by Shift+Enter) grouped as `text_paragraphs` groups a text's."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in lines:
+        if block and (not line.strip() or not _continues(block, line, wrapped=False)):
+            out.append(" ".join(s.strip() for s in block))
+            block = []
+        if line.strip():
+            block.append(line)
+    if block:
+        out.append(" ".join(s.strip() for s in block))
+    return out
+
+
 def _continues(block: list[str], line: str, wrapped: bool) -> bool:
     """Whether `line` goes on with the paragraph in `block` rather than starting a new one."""
     if LIST_MARKER.match(line) or _TIME_START.match(line) or _LABEL_START.match(line) or _MD_HEADING.match(line):

@@ -281,6 +281,32 @@ def singular(role: str) -> str:
     return first + space + rest
 
 
+# ------------------------------------------------------------------ a table's header row
+
+_COLUMN_ROLES = (
+    ("time", re.compile(r"^(?:time|times|hours?|when|schedule)$", re.I)),
+    ("title", re.compile(r"^(?:sessions?|items?|agenda items?|topics?|titles?|activit(?:y|ies)|what|programme|subjects?"
+                         r"|themes?|agenda)$", re.I)),
+    ("presenters", re.compile(r"^(?:speakers?|presenters?|moderators?|chairs?|facilitators?|who|resource persons?"
+                              r"|panel(?:l)?ists?|lead|responsible|by)$", re.I)),
+    ("location", re.compile(r"^(?:location|room|venue|where|place)$", re.I)),
+    ("description", re.compile(r"^(?:description|notes?|details|remarks|format|comments?)$", re.I)),
+)  # fmt: skip
+
+
+def column_roles(texts: list[str]) -> dict[int, str] | None:
+    """ "Time | Session | Speaker": what each column holds, or None when the row is not a header."""
+    roles = {}
+    for column, text in enumerate(texts):
+        if not text:
+            continue
+        role = next((r for r, pattern in _COLUMN_ROLES if pattern.match(text.strip(" :"))), None)
+        if role is None:
+            return None
+        roles[column] = role
+    return roles if len(roles) >= 2 else None
+
+
 # ------------------------------------------------------------------ references: "Cartagena Action Plan Action #24"
 
 _PLAN = r"(?:[A-Z][\w'’-]*\s+){1,3}Action\s+Plan"
@@ -362,6 +388,15 @@ def sentences(text: str) -> list[str]:
 
 def is_question(text: str) -> bool:
     return bool(re.search(r"\?[\"”’')\]]*$", text.strip()))
+
+
+_ASKS = re.compile(r"^(?:what|which|who|whom|whose|how|why|when|where|is|are|do|does|did|can|could|should|would"
+                   r"|will|has|have|to what extent|in what)\b", re.I)
+
+
+def asks(text: str) -> bool:
+    """A list item that asks, with or without its question mark ("Which services work best")."""
+    return is_question(text) or bool(_ASKS.match(text.strip()))
 
 
 def questions_in(text: str) -> tuple[list[str], list[str]]:

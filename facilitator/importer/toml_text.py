@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import PurePath
 
 from facilitator.importer.draft import DraftItem, DraftProgramme, DraftSection
 from facilitator.programme import Person
@@ -106,7 +107,7 @@ class _Writer:
 def render(draft: DraftProgramme, source: str) -> tuple[str, dict[str, int]]:
     """The programme's TOML text, and the source line of each key path it can name."""
     out = _Writer()
-    out.comment(f"Imported by `facilitator import` from {source}.")
+    out.comment(f"Imported by `facilitator import` from {PurePath(source).name}.")
     out.comment('A "guessed" comment marks the importer\'s reading of the text: check those lines, then run')
     out.comment("`facilitator validate` on this file, and `facilitator show` to see the agenda.")
     out.lines.append("schema = 1")
