@@ -35,6 +35,9 @@ MAX_UNPACKED_BYTES = 100 * MB
 MAX_PART_RATIO = 100
 SMALL_PART_BYTES = MB  # below this a part's ratio does not matter
 MAX_PARTS = 5000
+# A programme of a hundred pages has a few thousand paragraphs; past this it is not one
+# (and reading it would take the importer minutes).
+MAX_PARAGRAPHS = 10_000
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 WORD_SUFFIX = ".docx"
 
@@ -72,9 +75,11 @@ def read_source(path: Path) -> Source:
         raise _refuse(name, _wrong_suffix(suffix))
     limit = MAX_WORD_BYTES if suffix == WORD_SUFFIX else MAX_TEXT_BYTES
     raw = _read_bytes(path, limit)
-    if suffix == WORD_SUFFIX:
-        return Source(word_paragraphs(raw, name))
-    return _text_source(raw, name)
+    source = Source(word_paragraphs(raw, name)) if suffix == WORD_SUFFIX else _text_source(raw, name)
+    if len(source.paragraphs) > MAX_PARAGRAPHS:
+        count = len(source.paragraphs)
+        raise _refuse(name, f"has {count} paragraphs: a programme has a few hundred (at most {MAX_PARAGRAPHS} read)")
+    return source
 
 
 def _wrong_suffix(suffix: str) -> str:

@@ -46,7 +46,7 @@ _BY_ROLE_NAMES = re.compile(
     r"(?P<role>[A-Z][^()]{2,100}?)\s*\((?P<names>[^()]{2,80})\)"
 )
 _PARTICIPATION = re.compile(r"\bparticipation of\s+(?:the\s+)?(?P<role>[A-Z][^,]{2,120}?),\s+(?P<name>[^,;]+?)\.?$")
-_ANNOUNCES_QUESTIONS = re.compile(r"\bquestions?\b.*:$", re.I)
+_QUESTIONS = re.compile(r"\bquestions?\b", re.I)
 
 
 def read_agenda(paragraphs: list[Paragraph], draft: DraftProgramme, short: dict[str, str]) -> None:
@@ -160,19 +160,17 @@ class _Agenda:
         elif label.kind == "purpose" and not item.purpose:
             item.purpose = label.value
         elif label.kind == "description":
-            item.description.append(label.value)
+            item.description.add(label.value)
         else:
-            item.description.append(paragraph.text)
+            item.description.add(paragraph.text)
 
     def list_item(self, paragraph: Paragraph) -> None:
         item = self.item
         assert item is not None
         if asks(paragraph.text) or item.question_list:
             item.prompts.append(DraftPrompt(paragraph.text, paragraph.line))
-        elif item.description and item.description[-1].startswith("- "):
-            item.description[-1] += f"\n- {paragraph.text}"
         else:
-            item.description.append(f"- {paragraph.text}")
+            item.description.add(paragraph.text, listed=True)
 
     def prose(self, paragraph: Paragraph) -> None:
         """A paragraph of text: its questions become prompts, the rest the description."""
@@ -196,8 +194,8 @@ class _Agenda:
         for reference, _ in references_in(text, self.short):
             item.add_reference(reference, f"named in the text of line {line}")
         if kept:
-            item.description.append(" ".join(kept))
-        if _ANNOUNCES_QUESTIONS.search(text):
+            item.description.add(" ".join(kept))
+        if text.endswith(":") and _QUESTIONS.search(text):  # "... the following questions:"
             item.question_list = True
 
     # -- tables ---------------------------------------------------------------

@@ -25,6 +25,30 @@ class Note:
 
 
 @dataclass
+class TextBlocks:
+    """Paragraphs of text, each run of list items kept together one item a line.
+
+    Joined only when written: a list of ten thousand items is not copied once per item.
+    """
+
+    parts: list[tuple[str, bool]] = field(default_factory=list)
+
+    def add(self, text: str, listed: bool = False) -> None:
+        self.parts.append((f"- {text}" if listed else text, listed))
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def join(self) -> str:
+        out = []
+        for index, (text, listed) in enumerate(self.parts):
+            if index:
+                out.append("\n" if listed and self.parts[index - 1][1] else "\n\n")
+            out.append(text)
+        return "".join(out)
+
+
+@dataclass
 class DraftPrompt:
     text: str
     line: int
@@ -48,7 +72,7 @@ class DraftItem:
     presenters: list[Person] = field(default_factory=list)
     location: str = ""
     purpose: str = ""
-    description: list[str] = field(default_factory=list)
+    description: TextBlocks = field(default_factory=TextBlocks)
     references: list[str] = field(default_factory=list)
     prompts: list[DraftPrompt] = field(default_factory=list)
     guesses: dict[str, str] = field(default_factory=dict)
@@ -82,12 +106,12 @@ class DraftSection:
 
     title: str
     line: int
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: TextBlocks = field(default_factory=TextBlocks)
     guess: str = ""
 
     @property
     def text(self) -> str:
-        return "\n\n".join(self.paragraphs)
+        return self.paragraphs.join()
 
 
 @dataclass
@@ -128,6 +152,7 @@ MAX_ID_WORDS = 2
 
 def unique_id(words: list[str], taken: set[str], fallback: str, preferred: str = "") -> str:
     """A short id from the first significant words, longer only when it must be to stay unique."""
+    words = words[:12]  # an id longer than this many words is no help to anyone
     candidates = [preferred] if preferred else []
     candidates += ["-".join(words[:n]) for n in range(min(MAX_ID_WORDS, len(words)), len(words) + 1)]
     candidates = [c for c in map(_fit, [*candidates, fallback]) if c and is_valid_id(c) and c != "run"]

@@ -130,7 +130,6 @@ def _dates(text: str, line: int, draft: DraftProgramme) -> bool:
 
 def _background(paragraphs: list[Paragraph], start: int, draft: DraftProgramme) -> None:
     section: DraftSection | None = None
-    last_list = False
     for index in range(start, len(paragraphs)):
         paragraph = paragraphs[index]
         text, line = paragraph.text, paragraph.line
@@ -146,7 +145,6 @@ def _background(paragraphs: list[Paragraph], start: int, draft: DraftProgramme) 
         if _starts_section(paragraphs, index):
             section = DraftSection(text.rstrip(":").strip(), line)
             draft.background.append(section)
-            last_list = False
             continue
         if _is_heading(paragraph) and not _is_text(paragraph):
             draft.keep(line, text, "a heading with no text under it", draft.comments)
@@ -154,11 +152,7 @@ def _background(paragraphs: list[Paragraph], start: int, draft: DraftProgramme) 
         if section is None:
             section = DraftSection("Background", line, guess="the text before the agenda has no heading")
             draft.background.append(section)
-        if paragraph.list_item and last_list:
-            section.paragraphs[-1] += f"\n- {text}"
-        else:
-            section.paragraphs.append(f"- {text}" if paragraph.list_item else text)
-        last_list = paragraph.list_item
+        section.paragraphs.add(text, paragraph.list_item)
 
 
 def _could_be_title(paragraph: Paragraph) -> bool:
@@ -192,5 +186,5 @@ def _starts_section(paragraphs: list[Paragraph], index: int) -> bool:
         return False
     if is_day_heading(paragraph.text):
         return False
-    following = next((p for p in paragraphs[index + 1 :] if not p.furniture), None)
+    following = next((paragraphs[i] for i in range(index + 1, len(paragraphs)) if not paragraphs[i].furniture), None)
     return following is not None and _is_text(following)

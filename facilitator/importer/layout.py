@@ -31,6 +31,7 @@ from facilitator.importer.recognise import (
 # How far back a sentence cut by a page break is looked for, in paragraphs of furniture.
 _MOST_FURNITURE = 4
 _LEAST_PROSE_WORDS = 8
+_LONGEST_JOINED = 20_000  # a paragraph is joined across a page break or two, not a thousand times
 
 
 def prepare(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -43,7 +44,7 @@ def prepare(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if not tidy.cells and is_page_number(tidy.text):
             tidy = replace(tidy, furniture=True)
         anchor = _continued(out, tidy)
-        if anchor is None:
+        if anchor is None or len(out[anchor].text) > _LONGEST_JOINED:
             out.append(tidy)
             continue
         out[anchor] = replace(out[anchor], text=f"{out[anchor].text} {tidy.text}")

@@ -138,11 +138,15 @@ def _titles_and_kinds(draft: DraftProgramme, acronyms: set[str]) -> None:
 
 def _background_links(draft: DraftProgramme, short: dict[str, str]) -> None:
     sections = draft.background
+    titles = {id(s): _plain(s.title) for s in sections}
+    topics = [s for s in sections if len(id_words(s.title)) >= 3]  # "Background" alone is the topic of nothing
+    # A section titled like an item is its own; one whose title is the item's topic ("Monitoring the
+    # Implementation of National Plans" for "Participatory exercise on monitoring the implementation ...") too.
     own: dict[int, list[DraftSection]] = {}
     for index, item in enumerate(draft.items):
         title = _plain(item.title)
-        own[index] = [s for s in sections if title and _plain(s.title) == title]
-        own[index] += [s for s in sections if s not in own[index] and _is_topic_of(s, title)]
+        own[index] = [s for s in sections if title and titles[id(s)] == title]
+        own[index] += [s for s in topics if s not in own[index] and f" {titles[id(s)]} " in f" {title} "]
     claimed = {i for found in own.values() for i in map(id, found)}
     for index, item in enumerate(draft.items):
         for section in own[index]:
@@ -151,7 +155,8 @@ def _background_links(draft: DraftProgramme, short: dict[str, str]) -> None:
     for section in sections:
         if id(section) in claimed:
             continue
-        named = [item for item in draft.items if _names(section, item)]
+        words = set(id_words(section.text))
+        named = [item for item in draft.items if _names(words, item)]
         if len(named) < 2:
             continue  # a section about one item would be titled like it; about none, it is general background
         shared = [r for r, _ in references_in(section.text, short) if r not in owned_references]
@@ -159,13 +164,6 @@ def _background_links(draft: DraftProgramme, short: dict[str, str]) -> None:
         for item in named:
             for reference in dict.fromkeys(shared):
                 item.add_reference(reference, where)
-
-
-def _is_topic_of(section: DraftSection, item_title: str) -> bool:
-    """ "Monitoring the Implementation of National Plans" is the topic of "Participatory exercise on monitoring
-    the implementation of national plans"."""
-    title = _plain(section.title)
-    return len(id_words(section.title)) >= 3 and f" {title} " in f" {item_title} "
 
 
 def _take_from_section(item: DraftItem, section: DraftSection, short: dict[str, str], purpose: bool) -> None:
@@ -179,10 +177,10 @@ def _take_from_section(item: DraftItem, section: DraftSection, short: dict[str, 
         item.add_reference(reference, where)
 
 
-def _names(section: DraftSection, item: DraftItem) -> bool:
+def _names(section_words: set[str], item: DraftItem) -> bool:
     """Whether a section's text uses every significant word of an item's title."""
     words = set(id_words(item.title))
-    return len(words) >= 2 and words <= set(id_words(section.text))
+    return len(words) >= 2 and words <= section_words
 
 
 def _plain(text: str) -> str:

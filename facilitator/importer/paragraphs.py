@@ -44,8 +44,8 @@ LIST_MARKER = re.compile(
     r"^\s*(?:[-–•*·▪◦●○■□➢►]|\d{1,2}[.)]|[a-zA-Z][.)]|\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})\)|[ivx]{1,4}[.)])\s+"
 )
 _TIME_START = re.compile(r"^\s*(?:from\s+)?\d{1,2}(?:[:.hH]\d{2}|[hH]\b|\s*[aApP]\.?[mM]\b)")
-_LABEL_START = re.compile(r"^\s*[A-Z][\w’'()/&-]*(?:[ -][\w’'()/&-]+){0,4}\s*:\s+\S")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_LABEL_START = re.compile(r"^\s*[A-Z][\w’'()/&-]*+(?: [\w’'()/&-]++){0,4}\s*:\s+\S")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -68,13 +68,14 @@ def text_paragraphs(text: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     block: list[str] = []
     first = 0
+    marks = 0  # bold marks (** or __) in the block so far: an odd count is a bold span not closed yet
     fenced = False
 
     def flush(style: str = "") -> None:
-        nonlocal block
+        nonlocal block, marks
         if block:
             out.append(_markdown_paragraph(" ".join(s.strip() for s in block), first, style))
-        block = []
+        block, marks = [], 0
 
     for number, raw in enumerate(lines, 1):
         for part in raw.split("\f"):  # a form feed is a page break: it ends a paragraph
@@ -97,11 +98,12 @@ def text_paragraphs(text: str) -> list[Paragraph]:
                 if not _MD_TABLE_RULE.match(line):
                     out.append(_table_row(line, number))
                 continue
-            if block and not _continues(block, line, wrapped):
+            if block and not _continues(block, line, wrapped, marks % 2 == 1):
                 flush()
             if not block:
                 first = number
             block.append(line)
+            marks += line.count("**") + line.count("__")
         if "\f" in raw:
             flush()
     flush()
@@ -112,25 +114,26 @@ def joined_lines(lines: list[str]) -> list[str]:
     """Lines (a Word paragraph's, parted by Shift+Enter) grouped as `text_paragraphs` groups a text's."""
     out: list[str] = []
     block: list[str] = []
+    marks = 0
     for line in lines:
-        if block and (not line.strip() or not _continues(block, line, wrapped=False)):
+        if block and (not line.strip() or not _continues(block, line, False, marks % 2 == 1)):
             out.append(" ".join(s.strip() for s in block))
-            block = []
+            block, marks = [], 0
         if line.strip():
             block.append(line)
+            marks += line.count("**") + line.count("__")
     if block:
         out.append(" ".join(s.strip() for s in block))
     return out
 
 
-def _continues(block: list[str], line: str, wrapped: bool) -> bool:
+def _continues(block: list[str], line: str, wrapped: bool, bold_open: bool) -> bool:
     """Whether `line` goes on with the paragraph in `block` rather than starting a new one."""
     if LIST_MARKER.match(line) or _TIME_START.match(line) or _LABEL_START.match(line) or _MD_HEADING.match(line):
         return False
     previous = block[-1].rstrip()
-    joined = " ".join(block)
-    if joined.count("**") % 2 == 1 or joined.count("__") % 2 == 1:
-        return True  # a bold span not closed yet
+    if bold_open:
+        return True
     if _UNFINISHED.search(previous):
         return True
     if LIST_MARKER.match(block[0]) and line[:1].isspace():
@@ -153,8 +156,9 @@ def _table_row(line: str, number: int) -> Paragraph:
 
 
 _HEADING_OR_BOLD = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)[:.]?$", re.S)
-_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+# Bounded spans: an opening mark with no closing one costs a short look ahead, not the rest of the text.
+_LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\(([^)(\s]{0,300})(?:\s+\"[^\"]{0,300}\")?\)")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=[^\s*_])([^*_]{1,300}?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 
@@ -164,7 +168,7 @@ def _markdown_paragraph(text: str, line: int, style: str = "") -> Paragraph:
     heading = _MD_HEADING.match(text)
     if heading:
         style = style or ("title" if len(heading[1]) == 1 else "heading")
-        text = heading[2]
+        text = heading[2].rstrip().rstrip("#")  # "## Title ##": the closing marks are optional
     stripped = text.strip()
     bold = bool(_HEADING_OR_BOLD.match(stripped)) and stripped.count("**") + stripped.count("__") == 2
     return Paragraph(clean(_strip_inline(text)), line, style=style, bold=bold)

@@ -104,6 +104,9 @@ _DATE_PATTERNS = (
 )  # fmt: skip
 
 
+_LONGEST_DATE_LINE = 200
+
+
 @dataclass(frozen=True)
 class Dates:
     """The days a paragraph names; `year` is None when the text gives none ("Tuesday 22 May")."""
@@ -126,6 +129,8 @@ class Dates:
 
 def find_dates(text: str) -> Dates | None:
     """The first date (or range of dates) in the text."""
+    if len(text) > _LONGEST_DATE_LINE or not any(c.isdigit() for c in text):
+        return None  # a date line is short and has a number; a long paragraph is not searched letter by letter
     found = [m for pattern in _DATE_PATTERNS if (m := pattern.search(text))]
     if not found:
         return None
@@ -199,7 +204,7 @@ def is_agenda_heading(text: str) -> bool:
 
 # ------------------------------------------------------------------ labels: "Location: ...", "Moderator: ..."
 
-_LABEL = re.compile(r"^(?P<label>[A-Z][\w’'()/&.-]*(?:[ -][\w’'()/&.-]+){0,5})\s*:\s*(?P<value>\S.*)$", re.S)
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w’'()/&.-]*+(?: [\w’'()/&.-]++){0,5})\s*:\s*(?P<value>\S.*)$", re.S)
 _BY = re.compile(
     r"^(?P<verb>presented|moderated|chaired|co-chaired|facilitated|introduced|led|hosted|opened|closed|organi[sz]ed"
     r"|convened|delivered)\s+by\s*:?\s+(?P<value>\S.*)$",
@@ -309,7 +314,9 @@ def column_roles(texts: list[str]) -> dict[int, str] | None:
 
 # ------------------------------------------------------------------ references: "Cartagena Action Plan Action #24"
 
-_PLAN = r"(?:[A-Z][\w'’-]*\s+){1,3}Action\s+Plan"
+# Each name word starts at a word's start and is taken whole (possessive): a long run of letters
+# is then read once, not once per letter, whatever the text holds.
+_PLAN = r"(?:(?<![\w'’-])[A-Z][\w'’-]*+\s+){1,3}Action\s+Plan"
 _NUMBERS = r"#\s*(?P<n>\d{1,3})(?P<more>(?:\s*(?:,|and|&)\s*#?\s*\d{1,3})*)"
 _PLAN_FIRST = re.compile(rf"(?P<plan>{_PLAN})\s*(?:\([A-Z]{{2,6}}\))?,?\s*(?:Actions?\s*)?{_NUMBERS}")
 _ACTION_FIRST = re.compile(rf"\bActions?\s*{_NUMBERS}\s+of\s+(?:the\s+)?(?P<plan>{_PLAN}|[A-Z]{{2,6}}\b)")
@@ -377,7 +384,7 @@ def sentences(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in re.finditer(r"(?<=[.?!])[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])", text):
-        before = text[start : match.start()]
+        before = text[max(start, match.start() - 8) : match.start()]  # an abbreviation is short: look no further
         if re.search(rf"(?:^|[\s(]){_ABBREV}\.$", before):
             continue  # an abbreviation's full stop, not the sentence's
         parts.append(text[start : match.end()].strip())
@@ -431,7 +438,7 @@ _SMALL_WORDS = {
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "per", "the",
     "to", "via", "with", "vs", "de", "la", "du", "des", "le", "et",
 }  # fmt: skip
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
 

@@ -18,49 +18,33 @@ from facilitator.importer.draft import DraftItem, DraftProgramme, DraftSection
 from facilitator.programme import Person
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+# Every control character TOML refuses in a string, as \uXXXX; in a multi-line string line
+# breaks and tabs stay, and quotes are seen to by `_break_quote_run`.
+_BASIC = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F)} | {ord(k): v for k, v in _ESCAPES.items()}
+_MULTILINE = {code: text for code, text in _BASIC.items() if chr(code) not in '\n\t"'}
+_QUOTE_RUN = re.compile('"{3,}')
+
+
+def _break_quote_run(run: re.Match[str]) -> str:
+    return "".join('\\"' if i % 3 == 2 else '"' for i in range(len(run[0])))
 _COMMENT_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _ONE_LINE = 100  # a list longer than this on one line is written one entry per line
 
 
 def basic(text: str) -> str:
     """A TOML basic string: "..." with every character that needs it escaped."""
-    out = []
-    for char in text:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_BASIC) + '"'
 
 
 def multiline(text: str) -> str:
     """A TOML multi-line basic string, opened on its own line as the bundled programmes write them.
 
-    Quotes stay as they are except a third in a row (which would close the
-    string) and a last one (which would run into the closing quotes).
+    Quotes stay as they are except every third in a row (three would close the
+    string) and those at the very end (they would run into the closing quotes).
     """
-    out: list[str] = []
-    quotes = 0
-    for char in text:
-        if char == '"':
-            quotes += 1
-            out.append('\\"' if quotes == 3 else '"')
-            quotes %= 3
-            continue
-        quotes = 0
-        if char in "\n\t":
-            out.append(char)
-        elif char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    if out and out[-1] == '"':
-        out[-1] = '\\"'
-    return '"""\n' + "".join(out) + '"""'
+    body = text.rstrip('"')
+    escaped = _QUOTE_RUN.sub(_break_quote_run, body.translate(_MULTILINE))
+    return '"""\n' + escaped + '\\"' * (len(text) - len(body)) + '"""'
 
 
 def string(text: str) -> str:
@@ -189,7 +173,7 @@ def _item(out: _Writer, item: DraftItem, index: int, several_days: bool) -> None
         if getattr(item, key):
             out.key(key, basic(getattr(item, key)), item.guesses.get(key, ""))
     if item.description:
-        out.key("description", string("\n\n".join(item.description)))
+        out.key("description", string(item.description.join()))
     if item.references:
         out.array("references", [basic(r) for r in item.references], item.guesses.get("references", ""))
     for comment in item.comments:
