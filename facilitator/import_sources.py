@@ -110,14 +110,12 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         raise _refuse(name, "permission denied") from None
     except OSError as exc:
         raise _refuse(name, f"cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)  # of what was opened, not of what the name pointed to a moment before
+    refusal = _refusal(info, limit)
+    if refusal:
+        os.close(fd)
+        raise _refuse(name, refusal)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise _refuse(name, "is a folder: give the programme's .txt, .md or .docx file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _refuse(name, "is not a regular file (a device or a pipe?): give the programme's file")
-        if info.st_size > limit:
-            raise _refuse(name, _too_big(info.st_size, limit))
         try:
             raw = handle.read(limit + 1)  # no more than the limit, even if the file grew since fstat
         except OSError as exc:
@@ -127,6 +125,17 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     if not raw.strip():
         raise _refuse(name, "is empty: there is no programme in it")
     return raw
+
+
+def _refusal(info: os.stat_result, limit: int) -> str:
+    """Why a file of this kind and size is not read ("" when it is)."""
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder: give the programme's .txt, .md or .docx file"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a device or a pipe?): give the programme's file"
+    if info.st_size > limit:
+        return _too_big(info.st_size, limit)
+    return ""
 
 
 def _too_big(size: int, limit: int) -> str:

@@ -65,6 +65,7 @@ class _Agenda:
         self.item: DraftItem | None = None
         self.day = None
         self.day_number: int | None = None
+        self.day_line = 0
         self.headings: list[str] = []  # shown as comments before the next item
         self.columns: dict[int, str] = {}  # a table's column -> what it holds, from its header row
         self.column_names: dict[int, str] = {}
@@ -94,7 +95,7 @@ class _Agenda:
             if names_an_item(text) and is_heading_like(text):  # "Registration and coffee" before the first time
                 self.untimed_item(paragraph)
             else:
-                self.draft.keep(paragraph.line, text, "before the first time of the agenda", self.draft.comments)
+                self.draft.keep(paragraph.line, text, "under no agenda item (no time above it)", self.draft.comments)
         elif not self.item.title and _could_be_title(paragraph):
             self.item.title = text
         else:
@@ -109,7 +110,7 @@ class _Agenda:
         self.add(DraftItem(paragraph.line, title=paragraph.text))
 
     def add(self, item: DraftItem) -> None:
-        item.day, item.day_number = self.day, self.day_number
+        item.day, item.day_number, item.day_line = self.day, self.day_number, self.day_line
         item.headings, self.headings = self.headings, []
         self.draft.items.append(item)
         self.item = item
@@ -119,6 +120,9 @@ class _Agenda:
         assert heading is not None
         self.day = heading.dates or None
         self.day_number = heading.day_number
+        self.day_line = paragraph.line
+        if self.day is not None and self.day.year and not self.draft.year:
+            self.draft.year = self.day.year  # for the headings after it that give no year
         self.headings.append(paragraph.text)
         self.item = None  # what follows a day heading belongs to the next time, not the day before's last item
 

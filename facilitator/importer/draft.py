@@ -66,6 +66,7 @@ class DraftItem:
     end: dt.time | None = None
     twelve_hour: bool = False
     day: Dates | None = None  # the day heading it is under, as written
+    day_line: int = 0  # where that heading is
     day_number: int | None = None  # "Day 2" without a date
     date: dt.date | None = None
     kind: str = "discussion"

@@ -58,8 +58,9 @@ def _title_line(paragraph: Paragraph, draft: DraftProgramme, acronyms: set[str])
         return
     if is_contact(text) and not draft.contact:
         _set(draft, "contact", text, line)
-    elif is_day_heading(text) and _dates(text, line, draft):
-        return
+    elif is_day_heading(text):
+        if not _dates(text, line, draft):
+            draft.keep(line, text, "a date before the agenda that is not the programme's (no year?)", draft.comments)
     elif paragraph.style == "title" or not draft.title:
         if draft.title:  # a second "Title" style: the first one was a heading above it
             draft.keep(line, text, "a second title", draft.comments)

@@ -23,6 +23,7 @@ from facilitator.importer.recognise import (
     is_page_number,
     is_title_cased,
     label_of,
+    names_an_item,
     starts_lower,
     times_at_start,
     word_count,
@@ -101,14 +102,30 @@ def _is_furniture_like(paragraph: Paragraph) -> bool:
     return word_count(text) <= 20 and is_heading_like(text) and is_title_cased(text)
 
 
+# Items without a time that may come before the first time, under the agenda's heading ("Registration").
+_MOST_UNTIMED_FIRST = 3
+
+
 def agenda_start(paragraphs: list[Paragraph]) -> int:
     """Where the agenda begins: its heading ("PROGRAMME – TUESDAY 22 MAY"), else its first time."""
     first = next((i for i, p in enumerate(paragraphs) if _has_time(p)), None)
     if first is None:
         return len(paragraphs)
-    while first > 0 and _is_agenda_heading(paragraphs[first - 1]):
-        first -= 1
-    return first
+    start = first
+    index = first - 1
+    while index >= 0 and first - index <= _MOST_UNTIMED_FIRST + 2:
+        paragraph = paragraphs[index]
+        if _is_agenda_heading(paragraph):
+            start = index
+        elif not (start == first and _is_untimed_item(paragraph)):
+            break  # an item without a time belongs to the agenda only under the agenda's heading
+        index -= 1
+    return start
+
+
+def _is_untimed_item(paragraph: Paragraph) -> bool:
+    text = paragraph.text
+    return not paragraph.cells and not paragraph.furniture and is_heading_like(text) and names_an_item(text)
 
 
 def _has_time(paragraph: Paragraph) -> bool:

@@ -78,10 +78,11 @@ def _heading_date(draft: DraftProgramme, item: DraftItem, year: int | None, warn
         return date
     if date is None and day.year is None and year is None:
         warned.add(id(day))
-        draft.note(item.line, "the day heading gives no year and neither does the title block: add the date")
+        draft.note(item.day_line, "the day heading gives no year and neither does the title block: add the date")
     elif date is not None and day.weekday is not None and date.weekday() != day.weekday:
         warned.add(id(day))
-        draft.note(item.line, f"the text says {_DAY_NAMES[day.weekday]}, but {date.day} {date:%B %Y} is a {date:%A}")
+        said = _DAY_NAMES[day.weekday]
+        draft.note(item.day_line, f"the text says {said}, but {date.day} {date:%B %Y} is a {date:%A}")
     return date
 
 
