@@ -359,6 +359,13 @@ def test_day_headings_give_each_item_its_day():
                                                                               (6, "16:00")]  # fmt: skip
 
 
+def test_numbered_days_under_the_meeting_s_dates():
+    programme = programme_of("Workshop\n3–4 December 2012\n\nDay 1\n09:00 Opening\n12:00 Lunch\nDay 2\n09:00 Visit\n")
+    assert [(s.title, s.date.isoformat()) for s in programme.sessions] == [
+        ("Opening", "2012-12-03"), ("Lunch", "2012-12-03"), ("Visit", "2012-12-04"),
+    ]  # fmt: skip
+
+
 def test_a_weekday_that_does_not_match_its_date_is_reported():
     result = import_text("Workshop\n\nMonday 22 May 2012\n09:00 Opening\n")
     assert result.valid

@@ -17,6 +17,7 @@ from facilitator.importer.draft import DraftItem, DraftProgramme, DraftPrompt
 from facilitator.importer.layout import is_day_heading, place_furniture
 from facilitator.importer.paragraphs import Paragraph
 from facilitator.importer.recognise import (
+    Dates,
     Label,
     Times,
     asks,
@@ -118,13 +119,23 @@ class _Agenda:
     def day_heading(self, paragraph: Paragraph) -> None:
         heading = day_heading(paragraph.text)
         assert heading is not None
+        self.headings.append(paragraph.text)
+        self.item = None  # what follows a day heading belongs to the next time, not the day before's last item
+        if heading.dates is not None and len(heading.dates.days) > 1:
+            self.programme_dates(heading.dates, paragraph.line)  # "5–6 December 2012": the meeting's days
+            return
         self.day = heading.dates or None
         self.day_number = heading.day_number
         self.day_line = paragraph.line
         if self.day is not None and self.day.year and not self.draft.year:
             self.draft.year = self.day.year  # for the headings after it that give no year
-        self.headings.append(paragraph.text)
-        self.item = None  # what follows a day heading belongs to the next time, not the day before's last item
+
+    def programme_dates(self, dates: Dates, line: int) -> None:
+        if self.draft.dates:
+            return
+        self.draft.year = self.draft.year or dates.year
+        self.draft.dates = list(dates.resolve(self.draft.year))
+        self.draft.lines["dates"] = self.draft.lines["date"] = line
 
     # -- what an item holds ---------------------------------------------------
 

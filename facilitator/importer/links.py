@@ -210,8 +210,8 @@ def _chairs_from_text(draft: DraftProgramme, paragraphs: list[Paragraph]) -> Non
 def _venue(draft: DraftProgramme) -> None:
     if draft.venue:
         return
-    first = next((item for item in draft.items if item.location), None)
-    if first is not None:
+    first = draft.items[0] if draft.items else None
+    if first is not None and first.location:
         draft.venue = first.location
         draft.guesses["venue"] = f"the location of the first agenda item (line {first.line})"
         draft.lines["venue"] = first.line
