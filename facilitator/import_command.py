@@ -47,7 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_paragraphs(read.paragraphs, str(source))
     print_problems([*read.notes, *result.notes])
     if target is None:
-        return _check(result)
+        return _check(result, source)
     return _write(result, source, target)
 
 
@@ -86,12 +86,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check(result: ImportResult) -> int:
+def _check(result: ImportResult, source: Path) -> int:
     """`--check`: the agenda as `show` prints it, or why there is none."""
     if result.programme is None:
         print_problems(result.problems)
-        print_problems([Problem("--check", "", "the imported programme does not validate: nothing to show "
-                                "(write it with -o FILE to finish it by hand)")])  # fmt: skip
+        message = "does not give a programme that validates: no agenda to show (import it with -o FILE to finish it)"
+        print_problems([Problem(str(source), "", message)])
         return EXIT_BAD_INPUT
     _console().print(*agenda_renderables(result.programme))
     return EXIT_OK

@@ -55,8 +55,8 @@ def read_agenda(paragraphs: list[Paragraph], draft: DraftProgramme, short: dict[
     reader = _Agenda(draft, short)
     for paragraph in paragraphs:
         reader.read(paragraph)
-    for heading in reader.headings:  # a heading with no item after it ("End of programme")
-        draft.comments.append(heading)
+    for line, heading in reader.headings:  # a heading with no item after it ("End of programme")
+        draft.keep(line, heading, "a heading with no agenda item after it", draft.comments)
 
 
 class _Agenda:
@@ -64,10 +64,10 @@ class _Agenda:
         self.draft = draft
         self.short = short
         self.item: DraftItem | None = None
-        self.day = None
+        self.day: Dates | None = None
         self.day_number: int | None = None
         self.day_line = 0
-        self.headings: list[str] = []  # shown as comments before the next item
+        self.headings: list[tuple[int, str]] = []  # (line, text), shown as comments before the next item
         self.columns: dict[int, str] = {}  # a table's column -> what it holds, from its header row
         self.column_names: dict[int, str] = {}
 
@@ -91,7 +91,7 @@ class _Agenda:
         elif is_day_heading(text) and not paragraph.list_item:
             self.day_heading(paragraph)
         elif is_agenda_heading(text) and not paragraph.list_item:
-            self.headings.append(text)
+            self.headings.append((paragraph.line, text))
         elif self.item is None:
             if names_an_item(text) and is_heading_like(text):  # "Registration and coffee" before the first time
                 self.untimed_item(paragraph)
@@ -112,14 +112,14 @@ class _Agenda:
 
     def add(self, item: DraftItem) -> None:
         item.day, item.day_number, item.day_line = self.day, self.day_number, self.day_line
-        item.headings, self.headings = self.headings, []
+        item.headings, self.headings = [text for _, text in self.headings], []
         self.draft.items.append(item)
         self.item = item
 
     def day_heading(self, paragraph: Paragraph) -> None:
         heading = day_heading(paragraph.text)
         assert heading is not None
-        self.headings.append(paragraph.text)
+        self.headings.append((paragraph.line, paragraph.text))
         self.item = None  # what follows a day heading belongs to the next time, not the day before's last item
         if heading.dates is not None and len(heading.dates.days) > 1:
             self.programme_dates(heading.dates, paragraph.line)  # "5–6 December 2012": the meeting's days
@@ -222,7 +222,7 @@ class _Agenda:
         if not filled:
             return
         if self.header_row(texts):
-            self.headings.append(" | ".join(t for t in texts if t))
+            self.headings.append((paragraph.line, " | ".join(t for t in texts if t)))
             return
         first = filled[0]
         times = times_at_start(cells[first][0].text)
@@ -255,7 +255,7 @@ class _Agenda:
             parts = cell[1:] if skip_first and column == first else cell
             role = self.columns.get(column)
             for part in parts:
-                if role == "time" or (column == first and skip_first and self.end_time(part)):
+                if (column == first and skip_first and self.end_time(part)) or role == "time":
                     continue
                 if not item.title and role in (None, "title") and label_of(part.text) is None:
                     item.title = part.text
