@@ -35,7 +35,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     source: Path = args.source
     target = None if args.check else default_target(source, args.output)
     if target is not None and target != STDOUT:
-        refusal = _refuse_target(Path(target), source, args.force, explicit=args.output is not None)
+        refusal = _refuse_target(target, source, args.force, explicit=args.output is not None)
         if refusal:
             print_problems([Problem(target, "", refusal)])
             return EXIT_BAD_INPUT
@@ -58,24 +58,34 @@ def default_target(source: Path, output: str | None) -> str:
     return str(source.with_suffix(".toml") if source.suffix else source.with_name(source.name + ".toml"))
 
 
-def _refuse_target(target: Path, source: Path, force: bool, explicit: bool) -> str:
+def _refuse_target(target: str, source: Path, force: bool, explicit: bool) -> str:
     """Why the programme cannot be written to `target` ("" when it can)."""
+    if target.endswith((os.sep, "/")):  # Path() would drop the slash that says "a folder"
+        return "ends with a '/', so names a folder: give a file name with -o"
+    path = Path(target)
     try:
-        info = target.stat()
+        info = path.stat()
     except FileNotFoundError:
-        if target.is_symlink() and not force:
+        if path.is_symlink() and not force:
             return "already exists (a link to nothing): use --force to replace it"
         return ""
     except OSError as exc:
         return f"cannot be written ({exc.strerror or exc})"
+    kind = _not_a_file(info)
+    if kind:
+        return kind
+    if _same_file(path, source):
+        return "is the file being imported: give another name with -o"
+    if not force:
+        return "already exists: use --force to overwrite it" + ("" if explicit else ", or -o to write another file")
+    return ""
+
+
+def _not_a_file(info: os.stat_result) -> str:
     if stat.S_ISDIR(info.st_mode):
         return "is a folder: give a file name with -o"
     if not stat.S_ISREG(info.st_mode):
         return "is not a regular file (a device or a pipe?): give a file name with -o"
-    if _same_file(target, source):
-        return "is the file being imported: give another name with -o"
-    if not force:
-        return "already exists: use --force to overwrite it" + ("" if explicit else ", or -o to write another file")
     return ""
 
 
@@ -104,9 +114,14 @@ def _write(result: ImportResult, source: Path, target: str) -> int:
         sys.stdout.flush()
     else:
         try:
-            write_atomic(Path(target), data)
+            # Again right before the rename: a FIFO or a folder may have taken the name since the check.
+            kind = _not_a_file(os.stat(target)) if os.path.exists(target) else ""
+            if not kind:
+                write_atomic(Path(target), data)
         except OSError as exc:
-            print_problems([Problem(target, "", f"cannot be written ({exc.strerror or exc})")])
+            kind = f"cannot be written ({exc.strerror or exc})"
+        if kind:
+            print_problems([Problem(target, "", kind)])
             return EXIT_BAD_INPUT
     where = "standard output" if target == STDOUT else target
     if result.programme is None:

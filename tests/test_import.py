@@ -689,10 +689,10 @@ def test_an_existing_file_is_not_overwritten_without_force(source: Path, capsys)
     assert load_programme(target).title == "Meeting of Experts on Data"
 
 
-@pytest.mark.parametrize("where", ["folder", "device", "fifo", "the source"])
+@pytest.mark.parametrize("where", ["folder", "new folder/", "device", "fifo", "the source"])
 def test_output_that_is_not_a_file_to_write_is_refused(where: str, source: Path, capsys):
-    target = {"folder": source.parent, "device": Path(os.devnull), "fifo": source.parent / "out.toml",
-              "the source": source}[where]  # fmt: skip
+    target = {"folder": str(source.parent), "new folder/": f"{source.parent}/new/", "device": os.devnull,
+              "fifo": str(source.parent / "out.toml"), "the source": str(source)}[where]  # fmt: skip
     if where == "fifo":
         if not hasattr(os, "mkfifo"):
             pytest.skip("FIFOs are POSIX")
@@ -701,6 +701,7 @@ def test_output_that_is_not_a_file_to_write_is_refused(where: str, source: Path,
     assert code == 2
     assert len(err.splitlines()) == 1 and err.startswith(f"facilitator: {target}: ")
     assert source.read_text("utf-8") == TIMES
+    assert not (source.parent / "new").exists() and not source.with_suffix(".toml").exists()
 
 
 def test_output_to_standard_output(source: Path, capsys):

@@ -34,7 +34,7 @@ from facilitator.importer.toml_text import render
 from facilitator.problems import Problem
 from facilitator.programme import Programme, ProgrammeError, parse_programme
 
-__all__ = ["ImportResult", "Note", "Paragraph", "import_paragraphs", "import_text", "text_paragraphs"]
+__all__ = ["ImportResult", "Paragraph", "import_paragraphs", "import_text", "text_paragraphs"]
 
 
 @dataclass(frozen=True)
