@@ -519,6 +519,23 @@ def test_a_word_document_with_a_table_list_numbering_and_headings_for_days(tmp_p
     assert [p.text for p in groups.prompts] == ["How is data on survivors collected", "Who uses the data"]
 
 
+def test_the_seed_as_a_word_document_gives_the_same_programme(tmp_path: Path, capsys):
+    """Bullets as Word list items (no "-" in their text), the running header as a bold run."""
+    document = docx.Document()
+    for line in (p.strip() for p in SEED.read_text("utf-8").split("\n\n")):
+        if line.startswith("- "):
+            for question in line.split("\n"):
+                document.add_paragraph(question.removeprefix("- "), style="List Bullet")
+        elif line.startswith("**"):
+            document.add_paragraph().add_run(" ".join(line.strip("*").split())).bold = True
+        elif line:
+            document.add_paragraph(line)
+    document.save(tmp_path / "seed.docx")
+    code, _, err = run(capsys, "import", str(tmp_path / "seed.docx"))
+    assert (code, err) == (0, "")
+    assert load_programme(tmp_path / "seed.toml") == seed_import().programme
+
+
 def test_no_word_of_a_word_document_is_lost(tmp_path: Path):
     source = word_table_programme(tmp_path / "workshop.docx")
     result = import_paragraphs(import_sources.read_source(source).paragraphs, "workshop.docx")
