@@ -1,4 +1,4 @@
-"""The command line: `facilitator [run|list|validate|show|export|summary|merge|present|serve] ...`.
+"""The command line: `facilitator [run|list|validate|show|import|export|summary|merge|present|serve] ...`.
 
 This module loads files and turns every kind of bad input into one clear line
 per problem on stderr and exit status 2. It imports the TUI only when a
@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print a programme's agenda and prompts")
     show.add_argument("programme", metavar="PROGRAMME")
 
+    importer = commands.add_parser("import", help="write a programme file from a programme's text (.txt, .md, .docx)")
+    importer.add_argument("source", type=Path, metavar="FILE", help="the programme's text: .txt, .md or .docx")
+    written = importer.add_mutually_exclusive_group()
+    written.add_argument("-o", "--output", metavar="PROGRAMME",
+                         help="the programme file to write (default: FILE's name with .toml; - for standard output)")
+    written.add_argument("--check", action="store_true", help="print the agenda as `show` would; write nothing")
+    importer.add_argument("--force", action="store_true", help="overwrite PROGRAMME if it exists")
+
     export = commands.add_parser("export", help="export a run's notes: " + ", ".join(NOTES_FORMATS))
     export.add_argument("--format", "-f", choices=NOTES_FORMATS, default="md", help="default: md")
     summary = commands.add_parser("summary", help="the co-chairs' summary of a run: " + ", ".join(SUMMARY_FORMATS))
@@ -125,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_validate(args.programmes)
         if command == "show":
             return cmd_show(args.programme)
+        if command == "import":
+            from facilitator.import_command import cmd_import
+
+            return cmd_import(args)
         if command in ("export", "summary"):
             return cmd_export(args, summary=command == "summary")
         if command == "merge":
