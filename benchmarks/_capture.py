@@ -48,6 +48,19 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
     hours, minutes = map(int, clock_at.split(":"))
     clock = FakeClock(dt.datetime.combine(programme.dates[0], dt.time(hours, minutes)))
     meeting = Meeting(programme, notes, clock)
+    # "Durable" is the moment the saver's write of the notes holding the answer returns
+    # (temp file written and fsynced, renamed, folder fsynced): timed at the source, not by
+    # polling the file from the app's own event loop, which is busy drawing at that moment.
+    saves: list[tuple[float, object]] = []
+    if folder:
+        save = folder.save
+
+        def timed_save(notes_to_save, save=save):
+            written = save(notes_to_save)
+            saves.append((time.perf_counter(), notes_to_save))
+            return written
+
+        folder.save = timed_save
     app = make_app(meeting, folder)
     frames: list[tuple[float, list]] = []
     recording = False
@@ -70,7 +83,6 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
                 return display(scr, renderable)
 
             app._display = watch
-            item_file = folder.path / f"{CURRENT[0]}.toml" if folder else None
             for n in range(warmup + captures):
                 text = f"Capture {n} ({os.getpid()}-{n:04d}): no single focal point for disability across ministries"
                 bar.group_input.value = groups[(n * 7) % len(groups)]
@@ -81,12 +93,8 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
                 before = len(meeting.item.answers)
                 frames.clear()
                 recording = True
-                before_enter = file_signature(item_file) if item_file else None
+                saves.clear()
                 t0 = time.perf_counter()
-                # Watch the file from the moment Enter is pressed (the text is unique and needs no escaping).
-                disk = None
-                if item_file:
-                    disk = asyncio.create_task(wait_for_file(item_file, text.encode(), t0, before_enter))
                 await pilot.press("enter")
                 await pilot.pause()
                 t_pilot = time.perf_counter()
@@ -109,7 +117,9 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
                         if time.perf_counter() - t0 > 10:
                             raise RuntimeError("the new answer never reached the screen")
                         await asyncio.sleep(0.002)
-                t_disk = await disk if disk else None
+                t_disk = None
+                if folder:
+                    t_disk = await durable(saves, answer_id)
                 recording = False
                 if app.saver is not None:
                     await asyncio.to_thread(app.saver.flush, 30.0)
@@ -132,31 +142,15 @@ async def capture_session(folder_path: Path | None, captures: int, warmup: int, 
     }
 
 
-def file_signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
-
-
-async def wait_for_file(path: Path, needle: bytes, t0: float, seen: tuple[int, int, int] | None,
-                        poll: float = 0.001) -> float:
-    """perf_counter() when `path` first contains `needle`; stat every `poll` s, read only when it changed.
-
-    `seen` is the file as it was before Enter: it cannot hold the new answer yet,
-    and reading it (a megabyte at 5,000 answers) inside the timed window would
-    have delayed the very frame being timed.
-    """
-    while True:
-        sig = file_signature(path)
-        if sig is not None and sig != seen:
-            seen = sig
-            if needle in path.read_bytes():
-                return time.perf_counter()
-        if time.perf_counter() - t0 > 30:
-            raise RuntimeError(f"{path} never got the new answer")
-        await asyncio.sleep(poll)
+async def durable(saves: list, answer_id: str) -> float:
+    """perf_counter() when a save holding `answer_id` returned."""
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        for when, notes in saves:
+            if notes.find(answer_id):
+                return when
+        await asyncio.sleep(0.002)
+    raise RuntimeError("the answer never reached the disk")
 
 
 def capture_child(spec: dict) -> None:

@@ -15,11 +15,13 @@ before on the same machine, so a slow or busy laptop moves both.
 2. Capture latency, `App.run_test(size=(120, 36))` with a FakeClock in a fresh
    process per case (_capture.py): ~100 answers recorded by pressing Enter in the capture bar (the
    real key path). Enter -> screen is the time to the first frame composited
-   after the board's rows hold the new answer; Enter -> disk is the time until
-   the item file (written by the background saver) holds the answer's unique
-   text, polled every millisecond from the moment Enter is pressed. Each
-   capture waits for the previous one to reach disk, as a rapporteur typing at
-   human speed would. Floor: 50 answers present.
+   after the board's rows hold the new answer; Enter -> durable on disk is the
+   time until the background saver's write of notes holding the answer returns
+   (temp file written and fsynced, renamed, folder fsynced). Each capture waits
+   for the previous one to reach disk, as a rapporteur typing at human speed
+   would. At 50, 200 and 5,000 answers. Floors: the screen against 50 answers
+   (it must not grow with the folder); the disk against a bare atomic write of
+   the same item file, measured in the same run.
 3. Save and load cost: `NotesFolder.save` of one changed item file with
    50 / 1,000 / 5,000 / 10,000 answers against writing and fsyncing the same
    bytes; `load_notes` of that folder against `tomllib.loads` of the same text.
