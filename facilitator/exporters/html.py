@@ -116,9 +116,10 @@ def chart(rows: list[tuple[str, int]], label: str, *, markup: bool = False) -> s
         return ""
     top = max(n for _, n in rows) or 1
     cells = "".join(
-        f'<span class="name">{name if markup else b(name)}</span>'
-        f'<span class="track"><span class="fill" style="width:{100 * n / top:.1f}%"></span></span>'
-        f'<span class="n">{n}</span>'
+        # Spaces between the cells: ignored by the grid, they keep name and count apart without the stylesheet.
+        f'<span class="name">{name if markup else b(name)}</span> '
+        f'<span class="track"><span class="fill" style="width:{100 * n / top:.1f}%"></span></span> '
+        f'<span class="n">{n}</span> '
         for name, n in rows
     )
     return f'<div class="chart" role="img" aria-label="{e(label)}">{cells}</div>'
@@ -144,8 +145,9 @@ def exercise_table(table: CategoryTable) -> str:
 
 
 def _text(value: str) -> str:
-    """An answer's words: isolated, line breaks kept by the stylesheet (pre-wrap)."""
-    return f'<bdi class="answer-text">{escape(value, quote=True)}</bdi>'
+    """An answer's words, isolated: its line breaks as <br> (shown without the stylesheet too, as in
+    LibreOffice or a mail reader), its leading spaces and tabs kept by the stylesheet (pre-wrap)."""
+    return f'<bdi class="answer-text">{"<br>".join(escape(line, quote=True) for line in c.lines(value))}</bdi>'
 
 
 def _dir(text: str) -> str:
@@ -176,7 +178,7 @@ def _section(section: Section) -> list[str]:
     for group in section.groups:
         answers = "".join(_answer(n, a) for n, a in group.numbered())
         out.append(
-            f'<div class="group" data-group="{e(group.group)}"><p class="group-name">{b(group.group)}</p>'
+            f'<div class="group" data-group="{e(group.group)}"><p class="group-name"><b>{b(group.group)}</b></p>'
             f'<ol class="answers" start="{group.first}">{answers}</ol></div>'
         )
     return out

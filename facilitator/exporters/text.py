@@ -150,12 +150,11 @@ def _text(spans: list[Span], indent: int = 0, hang: int | None = None) -> Block:
     return Block(lambda width: wrap(spans, width, indent, hang))
 
 
-def _section(title: str) -> Block:
-    return (
-        _text([("", "", False)])
-        if not title
-        else Block(lambda width: [[], *wrap([(title, "bold underline", False)], width)])
-    )
+def _section(title: str, hang: int = 0) -> Block:
+    """A blank line, then `title` (its wrapped lines `hang` cells in: under the text after an item's number)."""
+    if not title:
+        return _text([("", "", False)])
+    return Block(lambda width: [[], *wrap([(title, "bold underline", False)], width, 0, hang)])
 
 
 # ------------------------------------------------------------------ charts
@@ -323,7 +322,8 @@ def item_renderables(item: ItemSummary) -> list:
     """One item's part of the summary: per prompt its themes and groups, then the exercise table."""
     if not item.prompts:
         return []
-    out: list[Any] = [_section(c.item_heading(item))]
+    number = f"{item.number}. " if item.number else ""
+    out: list[Any] = [_section(c.item_heading(item), len(number))]
     for prompt in item.prompts:
         parts = c.prompt_parts(prompt)
         number = parts[0][0] if prompt.number else ""
