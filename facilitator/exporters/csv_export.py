@@ -51,11 +51,11 @@ def _prompt_rows(item: ItemSummary, prompt: PromptSummary) -> Iterator[tuple[str
         for group in section.groups:
             name = neutralise(group.group)
             for number, a in group.numbered():
-                others = "\n".join(f"{c.other_version(a, x)}: {x.text}" for x in a.conflicts)
+                others = "\n".join(f"{c.other_version(a, x)}: {x.text}" for x in a.conflicts) if a.conflicts else ""
                 yield (
                     str(number), *where, name, theme, neutralise(a.category), str(a.votes),
                     "yes" if a.starred else "", neutralise(a.text), neutralise(others),
-                    f"{a.captured_at:%Y-%m-%d %H:%M:%S}", *ids, neutralise(a.id),
+                    a.captured_at.isoformat(" ", "seconds"), *ids, neutralise(a.id),
                 )  # fmt: skip
 
 

@@ -282,7 +282,11 @@ def _participation(summary: Summary, width: int) -> list[str]:
         _table(["Group", "Answers", "Items (answers)"], rows, width, {1}),
     ]
     if summary.silent_groups:
-        out += _facts([("Did not contribute", ", ".join(summary.silent_groups))])
+        silent: list[Piece] = [("Did not contribute: ", BOLD, "ltr")]
+        for k, group in enumerate(summary.silent_groups):
+            silent += [(", ", "", "neutral")] if k else []
+            silent.append((group, "", "auto"))
+        out.append(_p(silent, "Lead"))
     return out
 
 
@@ -294,7 +298,7 @@ def _opening(summary: Summary, prefix: str, line: str) -> list[str]:
     out += _facts(
         [("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))]
     )
-    return out + [_p([(line, "", "ltr")])]
+    return out + [_p([(line, "", "ltr")], "Lead")]
 
 
 def render_notes(summary: Summary, now: dt.datetime | None = None) -> bytes:
@@ -378,6 +382,8 @@ def render_summary(summary: Summary, now: dt.datetime | None = None) -> bytes:
 STYLES = f"""<w:styles xmlns:w="{W}">
 <w:style w:type="paragraph" w:customStyle="1" w:styleId="Facts"><w:name w:val="Facts"/><w:basedOn w:val="Normal"/>
  <w:qFormat/><w:pPr><w:spacing w:after="40"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Lead"><w:name w:val="Lead"/><w:basedOn w:val="Normal"/>
+ <w:qFormat/><w:pPr><w:spacing w:before="160"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:customStyle="1" w:styleId="Group"><w:name w:val="Group"/><w:basedOn w:val="Normal"/>
  <w:next w:val="Answer"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="160" w:after="40"/></w:pPr>
  <w:rPr><w:b/><w:bCs/></w:rPr></w:style>

@@ -14,8 +14,9 @@ what ``participation``, themes' ``groups`` and exercise rows name. An answer
 not yet classified has ``"category": ""``, and so has its exercise column.
 
 The text is laid out by hand: containers one entry per line down to each
-answer, theme or person, which is one line of compact JSON made by the C
-encoder (``json.dumps`` with an indent falls back to pure Python: 5x slower).
+answer, theme, person or participation, which is one line of JSON made by
+the C encoder (``json.dumps`` with an indent falls back to pure Python: 5x
+slower).
 """
 
 from __future__ import annotations
@@ -162,27 +163,37 @@ def as_data(summary: Summary) -> dict[str, Any]:
     }
 
 
-def _compact(value: Any) -> bool:
-    """Whether `value` goes on one line: it holds no list of objects or lists (an answer, a theme, a person)."""
-    values = value.values() if isinstance(value, dict) else value
-    return not any(isinstance(v, list) and v and isinstance(v[0], dict | list) or isinstance(v, dict) for v in values)
+_encode = json.JSONEncoder(
+    ensure_ascii=False
+).encode  # one encoder: json.dumps(..., ensure_ascii=False) makes one a call
+ONE_LINE = {"answers", "themes", "presenters", "chairs", "participation", "conflicts"}  # lists of records
 
 
-def _lay_out(value: Any, indent: str, out: list[str]) -> None:
-    """`value` as JSON text into `out`: one entry per line, compact leaves (see the module docstring)."""
-    if not isinstance(value, dict | list) or not value or _compact(value):
-        out.append(json.dumps(value, ensure_ascii=False))
+def _lay_out(value: Any, indent: str, out: list[str], one_line: bool = False) -> None:
+    """`value` as JSON text into `out`: one entry per line, each record (see `ONE_LINE`) on one line."""
+    nested = isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict | list))
+    if one_line or not value or not nested:  # a number, a string, a list of them: one line
+        out.append(_encode(value))
         return
     inner = indent + "  "
-    is_dict = isinstance(value, dict)
-    out.append("{\n" if is_dict else "[\n")
-    for n, entry in enumerate(value.items() if is_dict else value):
-        out.append(",\n" + inner if n else inner)
-        if is_dict:
-            out.append(json.dumps(entry[0], ensure_ascii=False) + ": ")
-            entry = entry[1]
-        _lay_out(entry, inner, out)
-    out.append("\n" + indent + ("}" if is_dict else "]"))
+    if isinstance(value, dict):
+        out.append("{\n")
+        for n, (key, entry) in enumerate(value.items()):
+            out.append(f",\n{inner}" if n else inner)
+            out.append(_encode(key) + ": ")
+            if key in ONE_LINE and isinstance(entry, list) and entry:
+                out.append("[\n")
+                out.append(",\n".join(inner + "  " + _encode(record) for record in entry))
+                out.append(f"\n{inner}]")
+            else:
+                _lay_out(entry, inner, out)
+        out.append(f"\n{indent}}}")
+        return
+    out.append("[\n")
+    for n, entry in enumerate(value):
+        out.append(f",\n{inner}" if n else inner)
+        _lay_out(entry, inner, out, one_line=isinstance(entry, list))
+    out.append(f"\n{indent}]")
 
 
 def render_notes(summary: Summary) -> str:
