@@ -4,7 +4,7 @@ Captured text is data, never markup, and is escaped as little as keeps it
 inert, so "Shared data & reporting" reads as typed:
 
 - anywhere: ``\\`` before punctuation or at the end of a line, `````, ``*``,
-  ``[``, ``~``; ``_`` unless inside a word; ``<`` before a letter, ``/``,
+  ``[``, ``]``, ``~``; ``_`` unless inside a word; ``<`` before a letter, ``/``,
   ``!`` or ``?`` (a tag or an autolink); ``&`` where it would spell an entity
   (``&amp;``); ``|`` in a text of several lines (two lines could make a table);
 - at the start of a line: ``#``, ``>``, ``+``, ``-``, ``=`` and ``1.``/``1)``;
@@ -35,13 +35,13 @@ from facilitator.summary import CategoryTable, ItemSummary, Section, Summary
 
 _ANYWHERE = re.compile(
     r"\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape what follows, or break the line
-    r"|[`*\[~]"
+    r"|[`*\[\]~]"
     r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore that is not inside a word
     r"|<(?=[A-Za-z/!?])"  # a tag, a comment or an autolink
     r"|&(?=#\d{1,7};|#[xX][\da-fA-F]{1,6};|[A-Za-z][A-Za-z\d]{1,31};)"  # an entity
 )
 _ANYWHERE_PIPE = re.compile(_ANYWHERE.pattern + r"|\|")
-_MAYBE = re.compile(r"[\\`*\[~_<&|]")  # a character one of the patterns above may escape
+_MAYBE = re.compile(r"[\\`*\[\]~_<&|]")  # a character one of the patterns above may escape
 _LINE_START = re.compile(r"[#>+\-=]|\d{1,9}(?=[.)])")
 _LEADING = re.compile(r"^[ \t]+")
 NBSP = "\u00a0"
