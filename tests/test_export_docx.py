@@ -276,3 +276,14 @@ def test_summary_document(tmp_path: Path) -> None:
     assert "Leadership & focal points — 5 votes · 2 answers — Cambodia, Chad" in texts
     assert document.core_properties.subject == "Co-chairs' summary"
     assert [c.text for c in document.tables[-1].rows[-1].cells] == ["Total", "3", "1", "1", "1", "6"]
+
+
+def test_a_very_long_title_or_organiser_does_not_fail_the_export(tmp_path: Path) -> None:
+    """Word's core properties hold 255 characters (python-docx refuses more): they are cut, the text is not."""
+    from dataclasses import replace
+
+    programme, notes, _ = build(tmp_path)
+    long = replace(programme, title="Title " * 80, organiser="Unit\x01 " * 80)
+    document = docx.Document(io.BytesIO(export(long, notes, "docx")))
+    assert len(document.core_properties.title) == 255 and "\x01" not in document.core_properties.author
+    assert document.paragraphs[0].text == ("Title " * 80)  # the document itself shows it whole

@@ -450,12 +450,16 @@ def _package_parts(doc: DocumentType) -> None:
 def _properties(doc: DocumentType, summary: Summary, subject: str, now: dt.datetime | None) -> None:
     programme = summary.programme
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+    def text(value: str) -> str:  # python-docx refuses a property longer than 255 characters
+        return clean(value)[:255]
+
     props = doc.core_properties
-    props.title = clean(programme.title)
+    props.title = text(programme.title)
     props.subject = subject
-    props.author = props.last_modified_by = clean(programme.organiser)
-    props.comments = clean(f"{subject} of {programme.title}, {c.dates(programme)}")
-    props.keywords = programme.id
+    props.author = props.last_modified_by = text(programme.organiser)
+    props.comments = text(f"{subject} of {programme.title}, {c.dates(programme)}")
+    props.keywords = text(programme.id)
     props.category = "Meeting report"
     props.language = "en"
     props.created = props.modified = when

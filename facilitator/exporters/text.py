@@ -103,7 +103,8 @@ def wrap(spans: Iterable[Span], width: int, indent: int = 0, hang: int | None = 
     A line break in the text starts a new line (its leading spaces kept); a word wider than the line is cut.
     """
     hang = indent if hang is None else hang
-    pieces = [(for_terminal(text), style, captured) for text, style, captured in spans]
+    # A tab would jump to the terminal's next tab stop, wherever that falls: four spaces keep the layout.
+    pieces = [(for_terminal(text).replace("\t", "    "), style, captured) for text, style, captured in spans]
     whole = "".join(text for text, _, _ in pieces)
     ends = list(itertools.accumulate(len(text) for text, _, _ in pieces))
     lines: list[Line] = []
