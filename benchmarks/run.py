@@ -25,9 +25,15 @@ before on the same machine, so a slow or busy laptop moves both.
 3. Save and load cost: `NotesFolder.save` of one changed item file with
    50 / 1,000 / 5,000 / 10,000 answers against writing and fsyncing the same
    bytes; `load_notes` of that folder against `tomllib.loads` of the same text.
-4. Export (`--only export`): `facilitator.exporters.export` of 10,000 answers
-   (spread over the 2012 day, some themed, voted, starred, classified) in each
-   format, in memory, against `json.dumps` of the same answers as plain dicts.
+4. Export (`--only export`): whole processes at 1,000, 10,000 and 50,000
+   answers (spread over the 2012 day, some themed, voted, starred,
+   classified): `load_notes`, `facilitator export -o FILE` in each format and
+   the terminal summary (`facilitator summary`, its output to a file), each against its
+   floor run right after it: a process that loads the same TOML files with
+   tomllib and writes as many bytes the same way (temporary file, fsync,
+   rename). Prints a scaling table (µs an answer at each size, so growth
+   shows). `--only export-memory`: `exporters.export` of 10,000 answers in
+   memory against `json.dumps` of the same answers as plain dicts.
 5. Views (`--only views`, _views.py): the theme view, the exercise board and the
    filter, each at 5,000 answers against the same at 50, in a fresh process per
    case with `App.run_test(size=(120, 36))`: the time from a key pressed through
@@ -462,7 +468,8 @@ def export_notes(programme: Programme, count: int):
     return notes
 
 
-def bench_export(programme: Programme, quick: bool) -> list[Row]:
+def bench_export_memory(programme: Programme, quick: bool) -> list[Row]:
+    """In one process: `exporters.export` of 10,000 answers per format against `json.dumps` of the same answers."""
     from facilitator.exporters import NOTES_FORMATS, export
 
     count = 10_000
@@ -487,10 +494,10 @@ def bench_export(programme: Programme, quick: bool) -> list[Row]:
     rows = []
     for fmt in NOTES_FORMATS:
         value = statistics.median(samples[fmt])
-        log(f"  export {fmt}: {value:.0f} ms ({sizes[fmt] // 1024:,} KiB)")
+        log(f"  export {fmt} in memory: {value:.0f} ms ({sizes[fmt] // 1024:,} KiB)")
         rows.append(
             Row(
-                f"export {count:,} answers as {fmt}",
+                f"export {count:,} answers as {fmt}, in memory",
                 value,
                 "ms",
                 floor,
@@ -500,6 +507,146 @@ def bench_export(programme: Programme, quick: bool) -> list[Row]:
             )
         )
     return rows
+
+
+# The floor of a whole export process: start Python, load the notes folder's TOML files with tomllib, and
+# write as many bytes as the export wrote, as the export writes them: to a file with `-o` (temporary file,
+# fsync, rename, fsync the folder), or to standard output (the summary). `size` -1: load only.
+FLOOR_PROCESS = """
+import os, sys, tomllib
+folder, target, size, durable = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+for name in sorted(os.listdir(folder)):
+    if name.endswith(".toml"):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            tomllib.loads(f.read())
+if size >= 0 and not durable:
+    sys.stdout.buffer.write(b"x" * size)
+elif size >= 0:
+    tmp = target + ".floor.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    view = memoryview(b"x" * size)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+    os.close(fd)
+    os.replace(tmp, target)
+    dfd = os.open(os.path.dirname(target), os.O_RDONLY)
+    os.fsync(dfd)
+    os.close(dfd)
+"""
+LOAD_PROCESS = "import sys\nfrom facilitator.store import load_notes\nload_notes(sys.argv[1])\n"
+EXPORT_SIZES = (1_000, 10_000, 50_000)
+EXPORT_TARGET = 1.2  # every export and the summary, whole process, against the load+write floor, at 10,000
+DOCX_SECONDS = {10_000: 2.0, 50_000: 10.0}  # the Word export's own targets (issue 18), in seconds
+
+
+def _process(args: list[str], out: Path | None = None) -> float:
+    """Seconds from spawning `args` to its exit (stdout to `out`, or nowhere)."""
+    env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
+    with open(out, "wb") if out else open(os.devnull, "wb") as sink:
+        started = time.perf_counter()
+        done = subprocess.run(args, stdout=sink, stderr=subprocess.PIPE, env=env, timeout=900, check=False)
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{args} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
+    return seconds
+
+
+def _export_cases(folder: Path, out: Path) -> dict[str, list[str]]:
+    """Each measured process: loading the folder, each export to a file, the terminal summary."""
+    from facilitator.exporters import NOTES_FORMATS
+
+    py = sys.executable
+    cases = {"load": [py, "-c", LOAD_PROCESS, str(folder)]}
+    for fmt in NOTES_FORMATS:
+        cases[fmt] = [
+            py,
+            "-m",
+            "facilitator",
+            "export",
+            str(folder),
+            "-f",
+            fmt,
+            "-o",
+            str(out / f"notes.{fmt}"),
+            "--force",
+        ]
+    cases["summary"] = [py, "-m", "facilitator", "summary", str(folder)]  # the terminal summary, to a file
+    return cases
+
+
+def _output(name: str, out: Path) -> Path:
+    return out / ("summary.txt" if name == "summary" else f"notes.{name}")
+
+
+def bench_export(programme: Programme, quick: bool, scratch: Path) -> list[Row]:
+    """Whole processes at 1,000, 10,000 and 50,000 answers, each beside its floor, interleaved; a scaling table."""
+    rows: list[Row] = []
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    for count in EXPORT_SIZES:
+        repeats = {1_000: 5, 10_000: 5, 50_000: 3}[count] if not quick else {1_000: 3, 10_000: 3, 50_000: 1}[count]
+        folder, out = scratch / f"export-{count}", scratch / f"export-{count}-out"
+        out.mkdir(parents=True)
+        write_folder(folder, programme, export_notes(programme, count))
+        cases = _export_cases(folder, out)
+        for name, args in cases.items():  # warm-up (page cache, .pyc files), and the bytes each one writes
+            _process(args, _output(name, out) if name == "summary" else None)
+        sizes = {name: (_output(name, out).stat().st_size if name != "load" else -1) for name in cases}
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        floors: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(repeats):  # each process beside its floor, so a change in machine load hits both alike
+            for name, args in cases.items():
+                samples[name].append(_process(args, _output(name, out) if name == "summary" else None))
+                durable = "0" if name in ("load", "summary") else "1"
+                floor = [
+                    sys.executable,
+                    "-c",
+                    FLOOR_PROCESS,
+                    str(folder),
+                    str(out / "floor.bin"),
+                    str(sizes[name]),
+                    durable,
+                ]
+                floors[name].append(_process(floor, out / "floor.txt" if name == "summary" else None))
+        results[count] = {n: (statistics.median(samples[n]), statistics.median(floors[n])) for n in cases}
+        log(
+            f"  whole processes, {count:,} answers: "
+            + ", ".join(f"{n} {v:.2f}s/{f:.2f}s" for n, (v, f) in results[count].items())
+        )
+        for name in cases:
+            value, floor = results[count][name]
+            target = EXPORT_TARGET if count == 10_000 and name not in ("load", "docx") else None
+            what = "load_notes" if name == "load" else "the terminal summary" if name == "summary" else f"export {name}"
+            rows.append(
+                Row(
+                    f"whole process, {count:,} answers: {what} ({value / count * 1e6:.0f} µs an answer)",
+                    value,
+                    "s",
+                    floor,
+                    "tomllib load" + (" + write same bytes" if name != "load" else ""),
+                    target,
+                    {"samples": samples[name], "floor_samples": floors[name], "bytes": sizes[name]},
+                )
+            )
+    print(scaling_table(results) + "\n", flush=True)
+    return rows
+
+
+def scaling_table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    """Time an answer at each size, beside the floor's: growth shows as a rising µs an answer."""
+    sizes = sorted(results)
+    head = ["whole process", *(f"{n:,}: µs/answer (floor)" for n in sizes), *(f"{n:,}: ratio" for n in sizes)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in results[sizes[0]]:
+        per = [f"{results[n][name][0] / n * 1e6:.0f} ({results[n][name][1] / n * 1e6:.0f})" for n in sizes]
+        ratios = [f"{results[n][name][0] / results[n][name][1]:.2f}x" for n in sizes]
+        lines.append(f"| {name} | " + " | ".join(per + ratios) + " |")
+    # The lead's row, "answers on screen after start", belongs here; it is measured by the start-up section.
+    lines.append("| answers on screen after start | " + " | ".join("—" for _ in head[1:]) + " |")
+    docx = "; ".join(
+        f"{n:,}: {results[n]['docx'][0]:.2f} s (target ≤ {DOCX_SECONDS[n]:g} s)" for n in sizes if n in DOCX_SECONDS
+    )
+    return "\n".join(lines) + f"\n\nWord export, whole process: {docx}"
 
 
 # ----------------------------------------------------------------- 5. views
@@ -644,7 +791,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the JSON")
     parser.add_argument(
         "--only",
-        choices=["startup", "capture", "store", "export", "views"],
+        choices=["startup", "capture", "store", "export", "export-memory", "views"],
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -687,7 +834,7 @@ def main() -> int:
                     print(f"{key}: p50 {pct(values, 50):.1f} p95 {pct(values, 95):.1f} ms ({len(values)} samples)")
             print(json.dumps(result["info"]))
             return 0
-        parts = args.only or ["startup", "capture", "store", "export", "views"]
+        parts = args.only or ["startup", "capture", "store", "export", "export-memory", "views"]
         rows: list[Row] = []
         if "startup" in parts:
             log("start-up…")
@@ -699,8 +846,11 @@ def main() -> int:
             log("save and load…")
             rows += bench_store(programme, scratch, args.quick)
         if "export" in parts:
-            log("export…")
-            rows += bench_export(programme, args.quick)
+            log("export, whole processes…")
+            rows += bench_export(programme, args.quick, scratch)
+        if "export-memory" in parts:
+            log("export, in memory…")
+            rows += bench_export_memory(programme, args.quick)
         if "views" in parts:
             log("views…")
             rows += bench_views(programme, args.quick, scratch)

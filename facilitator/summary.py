@@ -9,8 +9,17 @@
   not know (a renamed item) come last, marked ``in_programme=False``;
 - answers to a prompt the programme does not know come after the known prompts,
   marked ``in_programme=False``: nothing a group said is ever dropped;
+- **groups by identity**: "Sénégal", "senegal" and the programme's "Senegal"
+  are one group (`facilitator.groups`): every grouping here (a prompt's
+  groups, a theme's, an exercise table's rows, participation) uses the
+  roster's name for it, so every export shows and counts it once;
+- **numbers**: every answer has one number, 1, 2, 3... in the order every
+  format shows them (items in agenda order, prompts in programme order, then
+  per prompt its themes, most votes first, then the answers in no theme, each
+  by group in first-answer order, then in capture order): "answer 37" is the
+  same answer in Markdown, HTML, Word, CSV and JSON;
 - **participation**: every group that spoke, how often, on which items; and the
-  programme's groups that did not contribute (compared ignoring case);
+  programme's groups that did not contribute;
 - **time**: per item the planned and actual length and the delay; the day's
   total delay (see `Summary.total_delay_minutes`).
 
@@ -21,9 +30,11 @@ figures, so they always agree. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from facilitator.notes import Answer, ItemNotes, Notes, Theme
 from facilitator.programme import Person, Programme, Session
@@ -40,10 +51,21 @@ def minutes(delta: dt.timedelta) -> int:
 
 @dataclass(frozen=True)
 class GroupAnswers:
-    """One group's answers (to a prompt, a theme or an item), in capture order."""
+    """One group's answers (to a prompt, a theme or an item), in capture order.
+
+    `group` is the roster's name for the group (the programme's spelling), so
+    answers typed "Sénégal" and "Senegal" are one `GroupAnswers`; each answer
+    keeps the spelling it was captured with. In a `Section`, `first` is the
+    number of the first answer (the next ones follow on); elsewhere it is 0.
+    """
 
     group: str
     answers: tuple[Answer, ...]
+    first: int = 0
+
+    def numbered(self) -> Iterator[tuple[int, Answer]]:
+        """(number, answer) for each answer, in order."""
+        return zip(itertools.count(self.first), self.answers)
 
 
 @dataclass(frozen=True)
@@ -54,15 +76,34 @@ class ThemeSummary:
     name: str
     votes: int
     answers: tuple[Answer, ...]
+    by_group: tuple[GroupAnswers, ...] = ()
 
     @property
     def groups(self) -> tuple[str, ...]:
         """The groups whose answers are in the theme, in first-answer order."""
-        return tuple(g.group for g in by_group(self.answers))
+        return tuple(g.group for g in self.by_group)
 
-    @property
-    def by_group(self) -> tuple[GroupAnswers, ...]:
-        return by_group(self.answers)
+
+@dataclass(frozen=True)
+class Section:
+    """A block of a prompt's answers as every format shows it.
+
+    One per theme holding answers to the prompt (most votes first), then one
+    for the answers in no theme ("Not in a theme"); a prompt without themes
+    has a single section with no title.
+    """
+
+    title: str  # the theme's name, "Not in a theme", or "" when the prompt has no themes
+    theme_id: str | None  # None for the answers in no theme
+    votes: int | None  # the theme's votes; None for the answers in no theme
+    groups: tuple[GroupAnswers, ...]  # numbered: see `GroupAnswers.first`
+
+    def numbered(self) -> Iterator[tuple[int, Answer]]:
+        for group in self.groups:
+            yield from group.numbered()
+
+
+NOT_IN_A_THEME = "Not in a theme"
 
 
 @dataclass(frozen=True)
@@ -77,6 +118,13 @@ class PromptSummary:
     by_group: tuple[GroupAnswers, ...]
     themes: tuple[ThemeSummary, ...]  # the item's themes holding answers to this prompt, most votes first
     unthemed: tuple[GroupAnswers, ...]  # answers in no theme, by group
+    sections: tuple[Section, ...] = ()  # every answer once, numbered, in the order every format shows them
+
+    def numbered(self) -> Iterator[tuple[int, Answer, Section]]:
+        """(number, answer, its section) in document order."""
+        for section in self.sections:
+            for number, answer in section.numbered():
+                yield number, answer, section
 
     @property
     def label(self) -> str:
@@ -187,6 +235,8 @@ class KeyPoint:
     item_title: str
     prompt: str  # the prompt's label
     answer: Answer
+    group: str = ""  # the roster's name for the answer's group
+    number: int = 0  # the answer's number in the notes
 
 
 @dataclass(frozen=True)
@@ -200,6 +250,12 @@ class Summary:
     key_points: tuple[KeyPoint, ...]  # starred answers, agenda order
     current_item: str
     current_prompt: str
+    # answer id -> its number (see the module docstring)
+    numbers: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def number(self, answer_id: str) -> int:
+        """The answer's number in every export, 0 for an id the notes do not hold."""
+        return self.numbers.get(answer_id, 0)
 
     @property
     def answer_count(self) -> int:
@@ -225,12 +281,18 @@ class Summary:
 
 # ----------------------------------------------------------------- building
 
+Names = Callable[[str], str]  # a group as typed -> the roster's name for it
 
-def by_group(answers: Iterable[Answer]) -> tuple[GroupAnswers, ...]:
-    """Answers grouped by group, groups in first-answer order, answers in order."""
+
+def _as_typed(group: str) -> str:
+    return group
+
+
+def by_group(answers: Iterable[Answer], name: Names = _as_typed) -> tuple[GroupAnswers, ...]:
+    """Answers grouped by group (`name` says which group a spelling is), groups in first-answer order."""
     grouped: dict[str, list[Answer]] = {}
     for answer in answers:
-        grouped.setdefault(answer.group, []).append(answer)
+        grouped.setdefault(name(answer.group), []).append(answer)
     return tuple(GroupAnswers(g, tuple(a)) for g, a in grouped.items())
 
 
@@ -242,17 +304,45 @@ def _ranked(themes: Iterable[ThemeSummary]) -> tuple[ThemeSummary, ...]:
 
 
 def _theme_summaries(
-    themes: tuple[Theme, ...], answers: Iterable[Answer], of: dict[str, Theme]
+    themes: tuple[Theme, ...], answers: Iterable[Answer], of: dict[str, Theme], name: Names
 ) -> tuple[ThemeSummary, ...]:
     held: dict[str, list[Answer]] = {}
     for answer in answers:
         theme = of.get(answer.id)
         if theme is not None:
             held.setdefault(theme.id, []).append(answer)
-    return _ranked(ThemeSummary(t.id, t.name, t.votes, tuple(held[t.id])) for t in themes if t.id in held)
+    return _ranked(
+        ThemeSummary(t.id, t.name, t.votes, tuple(held[t.id]), by_group(held[t.id], name))
+        for t in themes
+        if t.id in held
+    )
 
 
-def _prompts(session: Session | None, item: ItemNotes, of: dict[str, Theme]) -> tuple[PromptSummary, ...]:
+def _numbered(groups: tuple[GroupAnswers, ...], counter: Iterator[int]) -> tuple[GroupAnswers, ...]:
+    """The groups with their numbers: each starts where the one before ended."""
+    out = []
+    for group in groups:
+        first = next(counter)
+        for _ in range(len(group.answers) - 1):
+            next(counter)
+        out.append(GroupAnswers(group.group, group.answers, first))
+    return tuple(out)
+
+
+def _sections(
+    themes: tuple[ThemeSummary, ...], unthemed: tuple[GroupAnswers, ...], counter: Iterator[int]
+) -> tuple[Section, ...]:
+    if not themes:
+        return (Section("", None, None, _numbered(unthemed, counter)),)
+    out = [Section(t.name, t.id, t.votes, _numbered(t.by_group, counter)) for t in themes]
+    if unthemed:
+        out.append(Section(NOT_IN_A_THEME, None, None, _numbered(unthemed, counter)))
+    return tuple(out)
+
+
+def _prompts(
+    session: Session | None, item: ItemNotes, of: dict[str, Theme], name: Names, counter: Iterator[int]
+) -> tuple[PromptSummary, ...]:
     answers_by_prompt: dict[str, list[Answer]] = {}
     for answer in item.answers:
         answers_by_prompt.setdefault(answer.prompt_id, []).append(answer)
@@ -267,7 +357,8 @@ def _prompts(session: Session | None, item: ItemNotes, of: dict[str, Theme]) -> 
         if not answers:
             continue
         number, text = known.get(prompt_id, (0, ""))
-        unthemed = tuple(a for a in answers if a.id not in of)
+        unthemed = by_group((a for a in answers if a.id not in of), name)
+        themes = _theme_summaries(item.themes, answers, of, name)
         out.append(
             PromptSummary(
                 id=prompt_id,
@@ -275,15 +366,16 @@ def _prompts(session: Session | None, item: ItemNotes, of: dict[str, Theme]) -> 
                 text=text,
                 in_programme=prompt_id in known,
                 answers=answers,
-                by_group=by_group(answers),
-                themes=_theme_summaries(item.themes, answers, of),
-                unthemed=by_group(unthemed),
+                by_group=by_group(answers, name),
+                themes=themes,
+                unthemed=unthemed,
+                sections=_sections(themes, unthemed, counter),
             )
         )
     return tuple(out)
 
 
-def _category_table(session: Session | None, answers: tuple[Answer, ...]) -> CategoryTable | None:
+def _category_table(session: Session | None, answers: tuple[Answer, ...], name: Names) -> CategoryTable | None:
     if session is None or session.exercise is None or not answers:
         return None
     categories = list(session.exercise.categories)
@@ -291,7 +383,7 @@ def _category_table(session: Session | None, answers: tuple[Answer, ...]) -> Cat
     categories += list(dict.fromkeys(extra))  # classified under a category the programme no longer has
     if any(not a.category for a in answers):
         categories.append(UNCLASSIFIED)
-    groups = by_group(answers)
+    groups = by_group(answers, name)
     column = {c: i for i, c in enumerate(categories)}
     counts = []
     for group in groups:
@@ -302,9 +394,18 @@ def _category_table(session: Session | None, answers: tuple[Answer, ...]) -> Cat
     return CategoryTable(tuple(categories), tuple(g.group for g in groups), tuple(counts))
 
 
-def _item(number: int, item_id: str, session: Session | None, item: ItemNotes, planned: tuple, timing) -> ItemSummary:
+def _item(
+    number: int,
+    item_id: str,
+    session: Session | None,
+    item: ItemNotes,
+    planned: tuple,
+    timing,  # noqa: ANN001 - a notes.Timing
+    name: Names,
+    counter: Iterator[int],
+) -> ItemSummary:
     of = {answer_id: theme for theme in item.themes for answer_id in theme.answer_ids}
-    prompts = _prompts(session, item, of)
+    prompts = _prompts(session, item, of, name, counter)
     answers = tuple(a for p in prompts for a in p.answers)
     return ItemSummary(
         id=item_id,
@@ -321,58 +422,77 @@ def _item(number: int, item_id: str, session: Session | None, item: ItemNotes, p
         actual_start=timing.started_at,
         actual_end=timing.ended_at,
         prompts=prompts,
-        themes=_theme_summaries(item.themes, item.answers, of),
+        themes=_theme_summaries(item.themes, item.answers, of, name),
         starred=tuple(a for a in answers if a.starred),
-        by_group=by_group(answers),
-        exercise=_category_table(session, answers),
+        by_group=by_group(answers, name),
+        exercise=_category_table(session, answers, name),
     )
+
+
+def _planned(slot, timing) -> tuple[dt.datetime, dt.datetime]:  # noqa: ANN001 - schedule.Slot, notes.Timing
+    planned = (slot.planned_start, slot.planned_end)
+    if timing.started_at is not None and timing.started_at.date() != slot.planned_start.date():
+        # Rehearsed or re-run on another day than the programme's: compare times
+        # of day, as the run screen does, by putting the plan on the day it ran.
+        shift = dt.datetime.combine(timing.started_at.date(), dt.time()) - dt.datetime.combine(
+            slot.planned_start.date(), dt.time()
+        )
+        planned = (slot.planned_start + shift, slot.planned_end + shift)
+    return planned
+
+
+def _participation(items: list[ItemSummary], named: Iterable[str]) -> tuple[GroupParticipation, ...]:
+    spoke: dict[str, dict[str, int]] = {}
+    for item in items:
+        for group in item.by_group:  # already by identity: one entry per group
+            per_item = spoke.setdefault(group.group, {})
+            per_item[item.id] = per_item.get(item.id, 0) + len(group.answers)
+    expected = set(named)
+    participation = [
+        GroupParticipation(group, sum(per_item.values()), tuple(per_item.items()), group in expected)
+        for group, per_item in spoke.items()
+    ]
+    participation.sort(key=lambda p: -p.contributions)  # stable: ties keep first-spoke order
+    return tuple(participation)
 
 
 def summarize(programme: Programme, notes: Notes) -> Summary:
     """The summary of a run: see the module docstring for what it holds."""
+    # One group whatever its spelling: "Sénégal" in the notes is the programme's "Senegal".
+    roster = programme.roster(notes.groups_used())
+    name = {typed: roster.canonical(typed) for typed in notes.groups_used()}.__getitem__
+    counter = itertools.count(1)
     slots = {slot.session_id: slot for slot in plan(programme)}
     items: list[ItemSummary] = []
     for number, session in enumerate(programme.sessions, 1):
-        slot = slots[session.id]
         timing = notes.run.timing(session.id)
-        planned = (slot.planned_start, slot.planned_end)
-        if timing.started_at is not None and timing.started_at.date() != slot.planned_start.date():
-            # Rehearsed or re-run on another day than the programme's: compare times
-            # of day, as the run screen does, by putting the plan on the day it ran.
-            shift = dt.datetime.combine(timing.started_at.date(), dt.time()) - dt.datetime.combine(
-                slot.planned_start.date(), dt.time()
-            )
-            planned = (slot.planned_start + shift, slot.planned_end + shift)
-        items.append(_item(number, session.id, session, notes.item(session.id), planned, timing))
+        planned = _planned(slots[session.id], timing)
+        items.append(_item(number, session.id, session, notes.item(session.id), planned, timing, name, counter))
     for item_id, item in notes.items.items():
         if programme.session(item_id) is None and item.answers:
-            items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id)))
+            items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id), name, counter))
 
-    # One group whatever its spelling: "Sénégal" in the notes is the programme's "Senegal".
-    roster, named = programme.roster(notes.groups_used()), programme.roster()
-    spoke: dict[str, dict[str, int]] = {}
-    for item in items:
-        for group in item.by_group:
-            per_item = spoke.setdefault(roster.canonical(group.group), {})
-            per_item[item.id] = per_item.get(item.id, 0) + len(group.answers)
-    participation = [
-        GroupParticipation(group, sum(per_item.values()), tuple(per_item.items()), group in named)
-        for group, per_item in spoke.items()
-    ]
-    participation.sort(key=lambda p: -p.contributions)  # stable: ties keep first-spoke order
-    key_points = tuple(
-        KeyPoint(item.id, item.title, prompt.label, answer)
+    participation = _participation(items, programme.groups)
+    spoke = {p.group for p in participation}
+    numbers = {
+        answer.id: number for item in items for prompt in item.prompts for number, answer, _ in prompt.numbered()
+    }
+    key_points = tuple(  # in the order of their numbers
+        KeyPoint(item.id, item.title, prompt.label, answer, group.group, number)
         for item in items
         for prompt in item.prompts
-        for answer in prompt.answers
+        for section in prompt.sections
+        for group in section.groups
+        for number, answer in group.numbered()
         if answer.starred
     )
     return Summary(
         programme=programme,
         items=tuple(items),
-        participation=tuple(participation),
+        participation=participation,
         silent_groups=tuple(g for g in programme.groups if g not in spoke),
         key_points=key_points,
         current_item=notes.run.session_id,
         current_prompt=notes.run.prompt_id,
+        numbers=MappingProxyType(numbers),
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_export_fixture import PIPE_GROUP, build
+from test_export_fixture import PIPE_GROUP, build, rehearsal
 
 from facilitator.summary import UNCLASSIFIED, Summary, summarize
 
@@ -167,3 +167,97 @@ def test_a_rehearsal_on_another_day_is_compared_by_time_of_day():
     assert item.start_delay_minutes == 5
     assert item.end_delay_minutes == 12
     assert item.planned_start == dt.datetime(2026, 11, 29, 10, 15)
+
+
+# ------------------------------------------------------------------ numbers and group identity
+
+
+def test_answers_are_numbered_in_the_order_every_format_shows_them(summary: Summary) -> None:
+    """Per prompt: its themes (most votes first), then the answers in no theme; each by group, then capture order."""
+    challenges, improve, old = summary.item("coordination").prompts
+    assert [(s.title, s.votes) for s in challenges.sections] == [
+        ("Leadership & focal points", 5),
+        ("Not in a theme", None),
+    ]
+    assert [(n, a.id) for n, a, _ in challenges.numbered()] == [
+        (1, "a-01"),
+        (2, "a-03"),
+        (3, "a-02"),
+        (4, "a-05"),
+        (5, "a-04"),
+    ]
+    assert [s.title for s in improve.sections] == ["<i>Funding</i>", "Leadership & focal points", "Not in a theme"]
+    assert [a.id for _, a, _ in improve.numbered()] == ["a-08", "a-06", "a-09", "a-07"]
+    assert [(n, a.id) for n, a, _ in old.numbered()] == [(10, "a-16")]
+    exercise = summary.item("exercise").prompts[0]
+    assert [s.title for s in exercise.sections] == [""]  # no themes: one untitled section
+    every = [n for item in summary.items for p in item.prompts for n, _, _ in p.numbered()]
+    assert every == list(range(1, 18))
+    assert summary.number("a-17") == 17 and summary.number("nope") == 0
+    assert [(k.answer.id, k.number, k.group) for k in summary.key_points] == [
+        ("a-01", 1, "Cambodia"),
+        ("a-06", 7, "Colombia"),
+    ]
+
+
+def test_a_group_is_one_group_whatever_its_spelling(tmp_path: Path) -> None:
+    """ "PERÚ" and "Peru", "yemen" and the programme's "Yemen": one group in every grouping of the summary."""
+    from dataclasses import replace
+
+    programme, notes, _ = build(tmp_path)
+    spelled = {"a-07": "PERÚ", "a-14": "peru", "a-11": "yemen"}
+    for session_id in ("coordination", "exercise"):
+        item = notes.item(session_id)
+        notes = notes.with_item(
+            replace(item, answers=tuple(replace(a, group=spelled.get(a.id, a.group)) for a in item.answers))
+        )
+    summary = summarize(programme, notes)
+    assert summary.silent_groups == ()  # Yemen spoke, as "yemen"
+    contributions = {p.group: p.contributions for p in summary.participation}
+    assert contributions["Peru"] == 3 and contributions["Yemen"] == 1 and "PERÚ" not in contributions
+    improve = summary.item("coordination").prompts[1]
+    assert [g.group for g in improve.by_group] == ["Colombia", "Peru", "Cambodia"]
+    table = summary.item("exercise").exercise
+    assert table.groups == ("Cambodia", "Yemen", "Chad", "Peru", "UNDP")  # first-answer order
+    assert table.count("Peru", UNCLASSIFIED) == 1 and table.count("Yemen", "Outcome") == 1
+    # The answer keeps the spelling it was captured with.
+    assert {a.group for a in summary.item("exercise").prompts[0].answers} >= {"peru", "yemen"}
+
+
+# ------------------------------------------------------------------ the terminal summary
+
+
+def test_the_terminal_summary_wraps_under_its_text_never_at_column_0(tmp_path: Path) -> None:
+    from facilitator.exporters.text import render_summary
+
+    programme, notes, _ = rehearsal(tmp_path)
+    lines = render_summary(summarize(programme, notes), width=40).splitlines()
+    sections = {"Key points ★", "Participation (answers per group)", "Time"}
+    item_titles = {line for line in lines if line[:2].rstrip(".").isdigit() and not line.startswith(" ")}
+    # After the opening paragraphs, only the section titles and items' titles start at column 0.
+    top = lines.index("Key points ★")
+    for line in lines[top:]:
+        assert not line or line.startswith(" ") or line in sections or line in item_titles, line
+    assert all(len(line) <= 40 for line in lines)
+    start = next(k for k, line in enumerate(lines) if line.startswith(" 1. What are the main challenges"))
+    assert lines[start + 1].startswith("    ") and lines[start + 1].strip()  # the prompt's 2nd line under its text
+    silent = next(k for k, line in enumerate(lines) if "Did not contribute" in line)
+    assert lines[silent + 1].startswith("   ")
+
+
+def test_the_terminal_summary_isolates_right_to_left_names_and_says_what_its_bars_show(tmp_path: Path) -> None:
+    from facilitator.exporters.text import render_summary
+
+    programme, notes, _ = rehearsal(tmp_path)
+    text = render_summary(summarize(programme, notes), width=100)
+    assert "\u2068المغرب\u2069" in text and "\u2068Cambodia" not in text
+    assert "themes, most votes first (bars: votes)" in text
+    start = text.index("themes, most votes first (bars: votes)")
+    rows = [line.split()[-2:] for line in text[start:].splitlines()[1:4]]
+    # The count shown is the theme's votes (9, 6, 4), and each bar is drawn from it.
+    assert [int(n) for n, _ in rows] == [9, 6, 4]
+    assert [len(bar) for _, bar in rows] == [
+        len(rows[0][1]),
+        round(len(rows[0][1]) * 6 / 9),
+        round(len(rows[0][1]) * 4 / 9),
+    ]

@@ -1,14 +1,51 @@
-"""Wording shared by the exporters: times, dates, marks on an answer, sections of a prompt."""
+"""Wording shared by the exporters (times, dates, marks on an answer, headings) and text direction.
+
+Direction: an answer in Arabic followed by our " — 2 votes" must not read
+"2 — … votes". `is_rtl` says which way a captured string reads (the first
+strong letter decides, as the Unicode bidi algorithm's rule P2 does), and
+`isolate` wraps a string holding right-to-left letters in FIRST STRONG
+ISOLATE … POP DIRECTIONAL ISOLATE (U+2068 … U+2069), so the text around it,
+numbers and punctuation included, keeps its place whatever the string holds.
+Each format marks direction its own way (Word: `w:bidi`/`w:rtl`; HTML: `dir`
+and `<bdi>`; Markdown and the terminal: these isolates).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
 
 from facilitator.notes import Answer, Conflict
 from facilitator.problems import plural
 from facilitator.programme import Programme
-from facilitator.summary import GroupAnswers, ItemSummary, PromptSummary, Summary
+from facilitator.summary import ItemSummary, KeyPoint, PromptSummary, Section, Summary
+
+# Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their
+# presentation forms, and the right-to-left blocks of the supplementary planes.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any script: the strong characters of the bidi algorithm
+FSI, PDI = "\u2068", "\u2069"
+_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
+def is_rtl(text: str) -> bool:
+    """Whether `text` reads right to left: its first letter is of a right-to-left script."""
+    letter = _LETTER.search(text)
+    return letter is not None and _RTL.match(letter.group()) is not None
+
+
+def has_rtl(text: str) -> bool:
+    return _RTL.search(text) is not None
+
+
+def isolate(text: str) -> str:
+    """`text` isolated from its neighbours' direction when it holds right-to-left letters (else as it is)."""
+    return f"{FSI}{text}{PDI}" if _RTL.search(text) else text
+
+
+def lines(text: str) -> list[str]:
+    """The lines of a captured text: a line break is LF, CR LF or CR, as pasted from any system."""
+    return _BREAK.split(text) if "\n" in text or "\r" in text else [text]
 
 
 def hm(when: dt.datetime | None) -> str:
@@ -72,6 +109,11 @@ def chairs(programme: Programme) -> list[str]:
     return [f"{p.name} ({p.role})" if p.role else p.name for p in programme.chairs]
 
 
+def number(n: int) -> str:
+    """How an answer's number is written in every format: "37."."""
+    return f"{n}."
+
+
 def marks(answer: Answer, *, category: bool = True) -> list[str]:
     """What an answer carries besides its text: key point, votes, category."""
     out = []
@@ -101,33 +143,88 @@ def votes(count: int) -> str:
     return plural(count, "vote")
 
 
-@dataclass(frozen=True)
-class Section:
-    """A block of a prompt's answers: one theme (most votes first), or the answers in no theme."""
-
-    title: str  # "" when the prompt has no themes at all
-    votes: int | None  # the theme's votes; None for the unthemed block
-    groups: tuple[GroupAnswers, ...]
+def section_heading(section: Section) -> str:
+    """ "Theme: Funding" for a theme, "Not in a theme" for the rest, "" for a prompt without themes."""
+    return f"Theme: {section.title}" if section.theme_id is not None else section.title
 
 
-def sections(prompt: PromptSummary) -> list[Section]:
-    """The prompt's answers to show, each exactly once: by theme, then the rest, by group."""
-    if not prompt.themes:
-        return [Section("", None, prompt.by_group)]
-    out = [Section(t.name, t.votes, t.by_group) for t in prompt.themes]
-    if prompt.unthemed:
-        out.append(Section("Not in a theme", None, prompt.unthemed))
-    return out
+def section_votes(section: Section) -> str:
+    """ "7 votes" for a theme that has votes, else ""."""
+    return votes(section.votes) if section.votes else ""
+
+
+Parts = list[tuple[str, bool]]  # a line as (text, captured?) pieces: each format marks the captured ones
+
+
+def prompt_parts(prompt: PromptSummary) -> Parts:
+    """ "1. What are the main challenges?", "Answers", or "Prompt “old” (not in the programme)"."""
+    if prompt.in_programme and prompt.text:
+        core: Parts = [(prompt.text, True)]
+    elif not prompt.id:
+        core = [("Answers", False)]
+    else:
+        core = [("Prompt “", False), (prompt.id, True), ("” (not in the programme)", False)]
+    return ([(f"{prompt.number}. ", False)] if prompt.number else []) + core
+
+
+def item_parts(item: ItemSummary) -> Parts:
+    """ "2. Coordination…", or "side-event (not in the programme)"."""
+    if item.number:
+        return [(f"{item.number}. ", False), (item.title, True)]
+    return [(item.title, True), (" (not in the programme)", False)]
+
+
+def plain(parts: Parts) -> str:
+    return "".join(text for text, _ in parts)
 
 
 def prompt_heading(prompt: PromptSummary) -> str:
-    return f"{prompt.number}. {prompt.label}" if prompt.number else prompt.label
+    return plain(prompt_parts(prompt))
 
 
 def item_heading(item: ItemSummary) -> str:
-    return f"{item.number}. {item.title}" if item.number else f"{item.title} (not in the programme)"
+    return plain(item_parts(item))
 
 
 def bar_rows(summary: Summary) -> list[tuple[str, int]]:
     """(group, answers) for the participation chart, most first."""
     return [(p.group, p.contributions) for p in summary.participation]
+
+
+def item_refs(summary: Summary) -> dict[str, str]:
+    """How the participation table names an item: its number, or its id for one not in the programme."""
+    return {i.id: (str(i.number) if i.number else i.title) for i in summary.items}
+
+
+def share_widths(least: list[int], most: list[int], available: int) -> list[int]:
+    """Column widths between each column's `least` (its longest word) and `most` (its longest line).
+
+    Columns that want no more than an even share of the width left get all
+    they want (times, numbers: they never wrap); the rest is shared by how much
+    more each of the others wants, as a browser's automatic table layout does.
+    When even the least does not fit, every column gets its share of it.
+    """
+    if sum(least) >= available:
+        return [w * available // max(sum(least), 1) for w in least]
+    widths = least[:]
+    wanting = [i for i in range(len(widths)) if most[i] > widths[i]]
+    while wanting:
+        fair = (available - sum(widths)) // len(wanting)
+        small = [i for i in wanting if most[i] - widths[i] <= fair]
+        if not small:
+            break
+        for i in small:
+            widths[i] = most[i]
+        wanting = [i for i in wanting if i not in small]
+    spare, wanted = available - sum(widths), sum(most[i] - widths[i] for i in wanting)
+    for i in wanting:
+        widths[i] += (most[i] - widths[i]) * spare // wanted
+    return widths
+
+
+def answer_ref(point: KeyPoint) -> str:
+    """Where a key point is in the notes: "answer 37" (its number in every export of the notes)."""
+    return f"answer {point.number}"
+
+
+THEMES_NOTE = "most votes first"  # how every summary format says what orders its themes

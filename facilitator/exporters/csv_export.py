@@ -1,59 +1,70 @@
 """CSV: one row per answer, for a spreadsheet.
 
-Columns: item, prompt, group, theme, category, votes, starred, text, captured
-at, then item id, prompt id and answer id (to join with the JSON export).
-Items in agenda order, prompts in programme order, answers grouped by group.
+Columns: number, item, prompt, group, theme, category, votes, starred, text,
+other versions, captured at, then item id, prompt id and answer id (to join
+with the JSON export). Rows come in the order every format shows the answers,
+with the same numbers (see `facilitator.summary`). The group is the roster's
+name for it ("Senegal" for an answer typed "Sénégal"), so a pivot table counts
+each group once. An answer's line breaks stay inside its quoted cell; "other
+versions" holds the versions a merge kept (see `facilitator.merge`), one per
+line.
 
 The text starts with a byte order mark (UTF-8 with BOM) so that Excel opens
 accented and Arabic text correctly; rows end with CRLF as RFC 4180 says.
 
 Formula injection: a spreadsheet runs a cell that begins with ``=``, ``+``,
-``-`` or ``@`` (and some also after a leading tab or carriage return) as a
-formula, so an answer such as ``=HYPERLINK("http://x","y")`` could act when
-the file is opened. Every text cell that begins with one of these characters
-gets a leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets show as
-text; the rest of the cell is unchanged. Numbers (votes) are written as digits.
+``-`` or ``@`` as a formula, and some do after a leading tab, carriage return
+or NUL (LibreOffice drops a leading NUL, then sees the ``=``). Every text cell
+that begins with one of these (OWASP's list, with the NUL of the OWASP ASVS,
+1.2.10) gets a leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets
+show as text; the rest of the cell is unchanged. Numbers (the number, votes)
+are written as digits.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
-from facilitator.summary import Summary
+from facilitator.exporters import _common as c
+from facilitator.summary import ItemSummary, PromptSummary, Summary
 
 BOM = "\ufeff"
 HEADER = (
-    "item", "prompt", "group", "theme", "category", "votes", "starred", "text", "captured at",
-    "item id", "prompt id", "answer id",
+    "number", "item", "prompt", "group", "theme", "category", "votes", "starred", "text", "other versions",
+    "captured at", "item id", "prompt id", "answer id",
 )  # fmt: skip
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGERS = frozenset("=+-@\t\r\0")
 
 
 def neutralise(cell: str) -> str:
     """A text cell made safe from formula injection (see the module docstring)."""
-    return "'" + cell if cell.startswith(_TRIGGERS) else cell
+    return "'" + cell if cell[:1] in TRIGGERS else cell
 
 
-def rows(summary: Summary):  # noqa: ANN201 - a generator of rows
+def _prompt_rows(item: ItemSummary, prompt: PromptSummary) -> Iterator[tuple[str, ...]]:
+    where = (neutralise(item.title), neutralise(prompt.label))
+    ids = (neutralise(item.id), neutralise(prompt.id))
+    for section in prompt.sections:
+        theme = neutralise(section.title) if section.theme_id is not None else ""
+        for group in section.groups:
+            name = neutralise(group.group)
+            for number, a in group.numbered():
+                others = "\n".join(f"{c.other_version(a, x)}: {x.text}" for x in a.conflicts) if a.conflicts else ""
+                yield (
+                    str(number), *where, name, theme, neutralise(a.category), str(a.votes),
+                    "yes" if a.starred else "", neutralise(a.text), neutralise(others),
+                    a.captured_at.isoformat(" ", "seconds"), *ids, neutralise(a.id),
+                )  # fmt: skip
+
+
+def rows(summary: Summary) -> Iterator[tuple[str, ...]]:
     """Every answer as a row of strings (already neutralised), header first."""
     yield HEADER
     for item in summary.items:
         for prompt in item.prompts:
-            theme_of = {a.id: t.name for t in prompt.themes for a in t.answers}
-            for group in prompt.by_group:
-                for a in group.answers:
-                    cells = (
-                        item.title, prompt.label, a.group, theme_of.get(a.id, ""), a.category,
-                    )  # fmt: skip
-                    yield (
-                        *map(neutralise, cells),
-                        str(a.votes),
-                        "yes" if a.starred else "",
-                        neutralise(a.text),
-                        f"{a.captured_at:%Y-%m-%d %H:%M:%S}",
-                        *map(neutralise, (item.id, prompt.id, a.id)),
-                    )
+            yield from _prompt_rows(item, prompt)
 
 
 def render_notes(summary: Summary) -> str:

@@ -5,6 +5,16 @@ too, so it is safe in attributes); the only markup is this module's own. Bar
 charts (answers per group, answers per theme) are plain CSS widths.
 Sections carry ``data-item``, ``data-prompt``, ``data-group`` and
 ``data-answer`` attributes, so the page can be read back by a program.
+
+Direction: every captured or programme string is in a ``<bdi>`` (its own
+direction, isolated from the text around it), and an answer that reads right
+to left is a ``dir="rtl"`` list item, as Word's right-to-left paragraphs.
+Line breaks in an answer show (``white-space: pre-wrap``).
+
+Print: headings and group names stay with the answer after them, no list item
+or table row splits, a table's total row never starts a page, header rows
+repeat, and each page is numbered "Page X of Y" (CSS page margin boxes).
+Answers are numbered as in every format (``<ol start>``, ``<li value>``).
 """
 
 from __future__ import annotations
@@ -13,7 +23,8 @@ from html import escape
 
 from facilitator.exporters import _common as c
 from facilitator.notes import Answer
-from facilitator.summary import CategoryTable, ItemSummary, Summary
+from facilitator.problems import plural
+from facilitator.summary import CategoryTable, ItemSummary, PromptSummary, Section, Summary
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d0d4d9; --bar: #2f6f9f; --key: #a15c00; }
@@ -25,10 +36,15 @@ h1 { font-size: 1.7em; margin: 0 0 .2em; } h2 { font-size: 1.3em; margin-top: 1.
 h3 { font-size: 1.08em; margin: 1.3em 0 .4em; } h4 { font-size: 1em; margin: 1em 0 .3em; color: var(--bar); }
 .subtitle, .facts, .muted { color: var(--muted); }
 .facts { margin: .6em 0 1.2em; padding: 0; list-style: none; } .facts b { color: var(--ink); }
-.group { margin: .3em 0 .6em; } .group > b { display: block; }
-ol.answers, ol.points { margin: .2em 0 .4em 1.4em; padding: 0; }
-li { margin: .15em 0; } .answer-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.group { margin: .3em 0 .6em; } .group-name { margin: .6em 0 .1em; font-weight: 600; }
+ol.answers, ol.points { margin: .2em 0 .4em 2.2em; padding: 0; }
+li { margin: .15em 0; } li[dir="rtl"] { margin-right: 2.2em; } /* its number is on the right, */
+li[dir="rtl"]::marker { content: " " counter(list-item) "."; direction: ltr; unicode-bidi: isolate; }
+/* and reads "2." as in Word, the space on the text's side */
+.answer-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+ul.conflicts { margin: .1em 0 .2em 1em; padding: 0; list-style: "↳ "; }
 .marks { color: var(--muted); font-size: .9em; } .key { color: var(--key); font-weight: 600; }
+.where { display: block; } /* where a key point was said: a line of its own, left to right */
 table { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
 th, td { border: 1px solid var(--rule); padding: .25em .6em; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; } tr.total td { font-weight: 600; }
@@ -38,19 +54,37 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; } tr.total t
 .chart .fill { display: block; background: var(--bar); height: 100%;
                -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .chart .n { text-align: right; }
-@page { size: A4; margin: 18mm 16mm; }
+@page { size: A4; margin: 18mm 16mm 20mm;
+        @bottom-center { content: "Page " counter(page) " of " counter(pages);
+                         font: 8.5pt sans-serif; color: #5f6368; } }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, h4, .group-name, .chart-title, ul.facts { break-after: avoid; page-break-after: avoid;
+                                                       break-inside: avoid; page-break-inside: avoid; }
   li, tr, .chart > * { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  tr.total { break-before: avoid; page-break-before: avoid; }
+  table.keep { break-inside: avoid; page-break-inside: avoid; }
   section.item { break-before: auto; }
 }
 """
 
 
+KEEP_ROWS = 30  # a table this short is kept on one page when printed
+
+
 def e(value: object) -> str:
     """Text made safe for HTML content and attribute values."""
     return escape(str(value), quote=True)
+
+
+def b(value: str) -> str:
+    """A captured or programme string: escaped and isolated in its own direction."""
+    return f"<bdi>{escape(value, quote=True)}</bdi>"
+
+
+def parts(line: c.Parts) -> str:
+    return "".join(b(text) if captured else e(text) for text, captured in line)
 
 
 def page(title: str, body: list[str], lang: str = "en") -> str:
@@ -61,79 +95,115 @@ def page(title: str, body: list[str], lang: str = "en") -> str:
     )
 
 
+def _facts(facts: list[tuple[str, str]]) -> str:
+    return '<ul class="facts">' + "".join(f"<li><b>{k}:</b> {b(v)}</li>" for k, v in facts if v) + "</ul>"
+
+
 def heading(summary: Summary, prefix: str = "") -> list[str]:
     programme = summary.programme
-    out = [f"<header><h1>{e(prefix + programme.title)}</h1>"]
+    out = [f"<header><h1>{e(prefix)}{b(programme.title)}</h1>"]
     if programme.subtitle:
-        out.append(f'<p class="subtitle">{e(programme.subtitle)}</p>')
-    facts = [("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))]
-    out.append('<ul class="facts">' + "".join(f"<li><b>{k}:</b> {e(v)}</li>" for k, v in facts if v) + "</ul>")
+        out.append(f'<p class="subtitle">{b(programme.subtitle)}</p>')
+    out.append(
+        _facts([("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))])
+    )
     return out + ["</header>"]
 
 
-def chart(rows: list[tuple[str, int]], label: str) -> str:
-    """A horizontal bar chart in CSS: one bar per (name, count)."""
+def chart(rows: list[tuple[str, int]], label: str, *, markup: bool = False) -> str:
+    """A horizontal bar chart in CSS: one bar per (name, count); `markup`: the names are HTML already."""
     if not rows:
         return ""
     top = max(n for _, n in rows) or 1
     cells = "".join(
-        f'<span class="name">{e(name)}</span><span class="track"><span class="fill" style="width:{100 * n / top:.1f}%">'
-        f'</span></span><span class="n">{n}</span>'
+        # Spaces between the cells: ignored by the grid, they keep name and count apart without the stylesheet.
+        f'<span class="name">{name if markup else b(name)}</span> '
+        f'<span class="track"><span class="fill" style="width:{100 * n / top:.1f}%"></span></span> '
+        f'<span class="n">{n}</span> '
         for name, n in rows
     )
     return f'<div class="chart" role="img" aria-label="{e(label)}">{cells}</div>'
 
 
+def _table(head: list[str], rows: list[str], css: str) -> str:
+    """A table of rows already made; kept on one page when short enough."""
+    keep = " keep" if len(rows) <= KEEP_ROWS else ""
+    return f'<table class="{css}{keep}"><thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 def exercise_table(table: CategoryTable) -> str:
-    head = "".join(f'<th class="n">{e(cat)}</th>' for cat in table.categories)
+    head = ["<th>Group</th>", *(f'<th class="n">{b(cat)}</th>' for cat in table.categories), '<th class="n">Total</th>']
     rows = [
-        f"<tr><td>{e(group)}</td>"
+        f"<tr><td>{b(group)}</td>"
         + "".join(f'<td class="n">{n}</td>' for n in counts)
         + f'<td class="n">{total}</td></tr>'
         for group, counts, total in zip(table.groups, table.counts, table.row_totals, strict=True)
     ]
     totals = "".join(f'<td class="n">{n}</td>' for n in table.column_totals)
     rows.append(f'<tr class="total"><td>Total</td>{totals}<td class="n">{table.total}</td></tr>')
-    return (
-        f'<table class="exercise"><thead><tr><th>Group</th>{head}<th class="n">Total</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    return _table(head, rows, "exercise")
 
 
-def _answer(answer: Answer) -> str:
+def _text(value: str) -> str:
+    """An answer's words, isolated: its line breaks as <br> (shown without the stylesheet too, as in
+    LibreOffice or a mail reader), its leading spaces and tabs kept by the stylesheet (pre-wrap)."""
+    return f'<bdi class="answer-text">{"<br>".join(escape(line, quote=True) for line in c.lines(value))}</bdi>'
+
+
+def _dir(text: str) -> str:
+    """The attribute that makes a block read right to left when its text does."""
+    return ' dir="rtl"' if c.is_rtl(text) else ""
+
+
+def _answer(number: int, answer: Answer) -> str:
     marks = c.marks(answer)
-    shown = " · ".join(f'<span class="key">{e(m)}</span>' if m.startswith("★") else e(m) for m in marks)
-    tail = f' <span class="marks">— {shown}</span>' if marks else ""
+    shown = " · ".join(f'<span class="key">{e(m)}</span>' if m.startswith("★") else b(m) for m in marks)
+    # The dash outside the isolated marks: it takes the answer's side in a right-to-left item.
+    tail = f' <span class="marks">— <span dir="ltr">{shown}</span></span>' if marks else ""
     if answer.conflicts:
         labels = [(c.other_version(answer, x), x.text) for x in answer.conflicts]
-        others = "".join(f'<li><span class="marks">{e(label)}:</span> {e(said)}</li>' for label, said in labels)
+        others = "".join(f'<li><span class="marks">{b(label)}:</span> {_text(said)}</li>' for label, said in labels)
         tail += f'<ul class="conflicts">{others}</ul>'
-    return (
-        f'<li class="answer" data-answer="{e(answer.id)}"><span class="answer-text">{e(answer.text)}</span>{tail}</li>'
-    )
+    attributes = f'class="answer" value="{number}" data-answer="{e(answer.id)}"{_dir(answer.text)}'
+    return f"<li {attributes}>{_text(answer.text)}{tail}</li>"
+
+
+def _section(section: Section) -> list[str]:
+    out = []
+    if section.title:
+        votes = c.section_votes(section)
+        votes = f' <span class="marks">— {votes}</span>' if votes else ""
+        title = f"Theme: {b(section.title)}" if section.theme_id is not None else e(section.title)
+        out.append(f'<h4 class="theme">{title}{votes}</h4>')
+    for group in section.groups:
+        answers = "".join(_answer(n, a) for n, a in group.numbered())
+        out.append(
+            f'<div class="group" data-group="{e(group.group)}"><p class="group-name"><b>{b(group.group)}</b></p>'
+            f'<ol class="answers" start="{group.first}">{answers}</ol></div>'
+        )
+    return out
 
 
 def _item(item: ItemSummary) -> list[str]:
-    out = [f'<section class="item" data-item="{e(item.id)}">', f"<h2>{e(c.item_heading(item))}</h2>"]
-    facts = [
-        ("Planned", c.planned(item)),
-        ("Actual", (c.actual(item) or "not recorded") if item.in_programme else ""),
-        ("Presenters", "; ".join(str(p) for p in item.presenters)),
-        ("Location", item.location),
-    ]
-    out.append('<ul class="facts">' + "".join(f"<li><b>{k}:</b> {e(v)}</li>" for k, v in facts if v) + "</ul>")
+    out = [f'<section class="item" data-item="{e(item.id)}">', f"<h2>{parts(c.item_parts(item))}</h2>"]
+    out.append(
+        _facts(
+            [
+                ("Planned", c.planned(item)),
+                ("Actual", (c.actual(item) or "not recorded") if item.in_programme else ""),
+                ("Presenters", "; ".join(str(p) for p in item.presenters)),
+                ("Location", item.location),
+            ]
+        )
+    )
     if len(item.themes) > 1:
-        out.append("<h3>Answers per theme</h3>")
+        note = f'<span class="marks">(themes {c.THEMES_NOTE})</span>'
+        out.append(f'<h3 class="chart-title">Answers per theme {note}</h3>')
         out.append(chart([(t.name, len(t.answers)) for t in item.themes], "answers per theme"))
     for prompt in item.prompts:
-        out.append(f'<section class="prompt" data-prompt="{e(prompt.id)}"><h3>{e(c.prompt_heading(prompt))}</h3>')
-        for section in c.sections(prompt):
-            if section.title:
-                votes = f' <span class="marks">— {c.votes(section.votes)}</span>' if section.votes else ""
-                out.append(f'<h4 class="theme">{e(section.title)}{votes}</h4>')
-            for group in section.groups:
-                out.append(f'<div class="group" data-group="{e(group.group)}"><b>{e(group.group)}</b>')
-                out.append('<ol class="answers">' + "".join(_answer(a) for a in group.answers) + "</ol></div>")
+        out.append(f'<section class="prompt" data-prompt="{e(prompt.id)}"><h3>{parts(c.prompt_parts(prompt))}</h3>')
+        for section in prompt.sections:
+            out += _section(section)
         out.append("</section>")
     if item.exercise:
         out += ["<h3>Exercise results</h3>", exercise_table(item.exercise)]
@@ -143,7 +213,8 @@ def _item(item: ItemSummary) -> list[str]:
 def participation(summary: Summary) -> list[str]:
     out = ["<h2>Participation</h2>", chart(c.bar_rows(summary), "answers per group")]
     if summary.silent_groups:
-        out.append(f'<p class="muted"><b>Did not contribute:</b> {e(", ".join(summary.silent_groups))}</p>')
+        names = ", ".join(map(b, summary.silent_groups))
+        out.append(f'<p class="muted"><b>Did not contribute:</b> {names}</p>')
     return out
 
 
@@ -159,14 +230,38 @@ def render_notes(summary: Summary) -> str:
 
 
 def _time_table(summary: Summary) -> str:
-    rows = "".join(
-        f"<tr><td>{e(c.item_heading(i))}</td><td>{e(c.planned(i))}</td><td>{e(c.actual(i))}</td>"
+    rows = [
+        f"<tr><td>{parts(c.item_parts(i))}</td><td>{e(c.planned(i))}</td><td>{e(c.actual(i))}</td>"
         f'<td class="n">{e(c.delay(i.end_delay_minutes))}</td></tr>'
         for i in summary.items
         if i.in_programme
+    ]
+    head = ["<th>Item</th>", "<th>Planned</th>", "<th>Actual</th>", '<th class="n">End delay</th>']
+    return _table(head, rows, "time")
+
+
+def _key_points(summary: Summary) -> list[str]:
+    points = "".join(
+        f'<li data-answer="{e(p.answer.id)}"{_dir(p.answer.text)}>'
+        f"<b>{b(p.group)}:</b> {_text(p.answer.text)} "
+        f'<span class="where marks" dir="ltr">{b(p.item_title)} › {b(p.prompt)}, {e(c.answer_ref(p))}</span></li>'
+        for p in summary.key_points
     )
-    head = '<tr><th>Item</th><th>Planned</th><th>Actual</th><th class="n">End delay</th></tr>'
-    return f'<table class="time"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+    return ["<h2>Key points</h2>", f'<ol class="points">{points}</ol>']
+
+
+def _prompt_charts(prompt: PromptSummary) -> list[str]:
+    out = [f"<h3>{parts(c.prompt_parts(prompt))}</h3>"]
+    if prompt.themes:
+        out.append(f'<p class="chart-title muted">Themes, {c.THEMES_NOTE} (bars: votes)</p>')
+        rows = [
+            (f"{b(t.name)} ({plural(len(t.answers), 'answer')}; {', '.join(map(b, t.groups))})", t.votes)
+            for t in prompt.themes
+        ]
+        out.append(chart(rows, "votes per theme", markup=True))
+    out.append('<p class="chart-title muted">Answers per group</p>')
+    out.append(chart([(g.group, len(g.answers)) for g in prompt.by_group], "answers per group"))
+    return out
 
 
 def render_summary(summary: Summary) -> str:
@@ -175,27 +270,15 @@ def render_summary(summary: Summary) -> str:
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
     body.append(f"<p><b>{e(line)}</b>" + e(c.day_ran(summary.total_delay_minutes)) + "</p>")
     if summary.key_points:
-        points = "".join(
-            f'<li data-answer="{e(p.answer.id)}"><b>{e(p.answer.group)}:</b> '
-            f'<span class="answer-text">{e(p.answer.text)}</span> '
-            f'<span class="marks">— {e(p.item_title)} › {e(p.prompt)}</span></li>'
-            for p in summary.key_points
-        )
-        body += ["<h2>Key points</h2>", f'<ol class="points">{points}</ol>']
+        body += _key_points(summary)
     body += participation(summary)
     body += ["<h2>Time</h2>", _time_table(summary)]
     for item in summary.items:
         if not item.prompts:
             continue
-        body.append(f'<section class="item" data-item="{e(item.id)}"><h2>{e(c.item_heading(item))}</h2>')
+        body.append(f'<section class="item" data-item="{e(item.id)}"><h2>{parts(c.item_parts(item))}</h2>')
         for prompt in item.prompts:
-            body.append(f"<h3>{e(c.prompt_heading(prompt))}</h3>")
-            if prompt.themes:
-                rows = [
-                    (f"{t.name} ({c.votes(t.votes)}; {', '.join(t.groups)})", len(t.answers)) for t in prompt.themes
-                ]
-                body.append(chart(rows, "answers per theme"))
-            body.append(chart([(g.group, len(g.answers)) for g in prompt.by_group], "answers per group"))
+            body += _prompt_charts(prompt)
         if item.exercise:
             body += ["<h3>Exercise results</h3>", exercise_table(item.exercise)]
         body.append("</section>")
