@@ -56,7 +56,7 @@ def test_every_format_to_a_file(capsys, run, tmp_path: Path, fmt: str) -> None:
     data = target.read_bytes()
     if fmt == "docx":
         texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
-        assert "No single focal point — ★ key point · 2 votes" in texts
+        assert "1.\tNo single focal point — ★ key point · 2 votes" in texts
     elif fmt == "csv":
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))

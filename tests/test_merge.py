@@ -224,10 +224,10 @@ def test_timings_span_from_the_earliest_start_to_the_latest_end():
     a = end_item(start_item(empty_notes(PROG), "coordination", at(1)), "coordination", at(50))
     a = start_item(a, "monitoring", at(60))
     b = end_item(start_item(empty_notes(PROG), "coordination", at(2)), "coordination", at(55))
-    b = start_item(start_item(b, "opening", at(-20)), "monitoring", at(59))
+    b = start_item(start_item(b, "opening", at(-20)), "monitoring", at(59))  # starting monitoring ends the opening
     timings = both_ways(a, b).run.timings
     assert dict(timings) == {
-        "opening": Timing(at(-20)),
+        "opening": Timing(at(-20), at(59)),
         "coordination": Timing(at(1), at(55)),
         "monitoring": Timing(at(59)),
     }
@@ -588,9 +588,10 @@ def test_an_answer_edited_on_both_laptops_keeps_both_versions_on_disk(capsys, tm
         }
     ]
     code, markdown, _ = cli(capsys, "export", out, "--format", "md")
-    assert "- Edited on B\n  - *other version (edited 10:50):* Edited on A\n" in markdown
+    assert ". Edited on B\n   - *other version (edited 10:50):* Edited on A\n" in markdown
     code, html, _ = cli(capsys, "export", out, "--format", "html")
-    assert '<ul class="conflicts"><li><span class="marks">other version (edited 10:50):</span> Edited on A</li>' in html
+    assert ('<ul class="conflicts"><li><span class="marks"><bdi>other version (edited 10:50)</bdi>:</span> '
+            '<bdi class="answer-text">Edited on A</bdi></li>') in html
 
 
 def test_folders_of_different_programmes_are_refused_in_one_line(capsys, tmp_path, two_laptops):
