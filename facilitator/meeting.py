@@ -1,10 +1,17 @@
 """The meeting as the screens drive it: a programme, its notes, a clock.
 
 `Meeting` holds the current `Notes` and replaces it through the pure
-operations in `notes.py`; it adds what a person at the keyboard needs on top:
-where "next item" and "next prompt" go, and undo of the last changes to the
-answers. It knows nothing of Textual, so every key's effect is tested here
-without a terminal.
+operations in `notes.py`, `themes.py` and `agenda.py`; it adds what a person
+at the keyboard needs on top: where "next item" and "next prompt" go, which
+item is running (and which is only on screen), and undo of the last changes.
+It knows nothing of Textual, so every key's effect is tested here without a
+terminal.
+
+Two items matter at once. The item *on screen* (`session`) is the one the
+rapporteur reads and captures into; the item *running* (`running`) is the one
+started and not ended, and it alone drives the clock: the countdown, the
+lateness, the projection and the projector. Starting the item on screen ends
+the one running at the same minute.
 """
 
 from __future__ import annotations
@@ -14,11 +21,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from types import MappingProxyType
 
+from facilitator import agenda, schedule, themes
 from facilitator import notes as ops
-from facilitator import schedule, themes
 from facilitator.clock import Clock
 from facilitator.groups import Roster
-from facilitator.notes import Answer, ItemNotes, Notes, RunState, Theme, Timing
+from facilitator.notes import AgendaChange, Answer, ItemNotes, Notes, RunState, Theme, Timing
 from facilitator.problems import plural
 from facilitator.programme import Programme, Prompt, Session
 
@@ -26,34 +33,54 @@ UNDO_DEPTH = 200
 
 
 class Meeting:
-    """The running meeting: current position, answers, undo."""
+    """The running meeting: what is on screen, what is running, the answers, undo."""
 
     def __init__(self, programme: Programme, notes: Notes, clock: Clock) -> None:
-        self.programme = programme
+        self.planned = programme  # the programme file's agenda; `programme` is the agenda as run
         self.clock = clock
         self.notes = notes
-        # Undo restores the answers as they were, never the run's position or
-        # times: undoing a deletion must not also move the meeting backwards.
-        self._undo: list[tuple[str, dict[str, ItemNotes]]] = []
+        # Undo takes back the last change (answers, themes, times recorded, the
+        # agenda), never the position on screen: undoing a deletion must not
+        # also move the rapporteur to another item.
+        self._undo: list[tuple[str, dict[str, ItemNotes], RunState]] = []
         self.changes = 0  # undoable changes made so far: the app tells each one (see `last_change`)
-        if not programme.session(notes.run.session_id):
-            first = programme.sessions[0]
-            self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
+        self._as_run: tuple[tuple[AgendaChange, ...], agenda.AgendaAsRun] | None = None
+        self._keep_on_agenda()
 
     def resume(self, notes: Notes) -> None:
         """Take the notes read from disk (after the screen showed the run state)."""
         self.notes = notes
         self._undo.clear()
-        if not self.programme.session(notes.run.session_id):
+        self._keep_on_agenda()
+
+    def _keep_on_agenda(self) -> None:
+        """The item on screen must be on the agenda as run (one dropped since, or unknown: the first item)."""
+        if not self.programme.session(self.notes.run.session_id):
             first = self.programme.sessions[0]
-            self.notes = ops.move_to(notes, first.id, first.prompts[0].id if first.prompts else "")
+            self.notes = ops.move_to(self.notes, first.id, first.prompts[0].id if first.prompts else "")
+
+    # -- the agenda as run ---------------------------------------------------------
+
+    @property
+    def agenda(self) -> agenda.AgendaAsRun:
+        """The programme with the day's changes (kept with the notes, see `facilitator.agenda`)."""
+        changes = self.notes.run.changes
+        if self._as_run is None or self._as_run[0] is not changes:
+            self._as_run = (changes, agenda.as_run(self.planned, changes))
+        return self._as_run[1]
+
+    @property
+    def programme(self) -> Programme:
+        """The agenda as it runs today: items added, dropped, moved, retimed, prompts added."""
+        return self.agenda.programme
 
     # -- where we are -----------------------------------------------------------
 
     @property
     def session(self) -> Session:
+        """The item on screen."""
         found = self.programme.session(self.notes.run.session_id)
-        assert found is not None  # guaranteed by __init__ and go_to
+        assert found is not None  # guaranteed by _keep_on_agenda and go_to
         return found
 
     @property
@@ -64,6 +91,25 @@ class Meeting:
     def prompt_id(self) -> str:
         prompt = self.prompt
         return prompt.id if prompt else ""
+
+    @property
+    def running(self) -> Session | None:
+        """The item started and not ended: the one the clock follows (None between items)."""
+        return self.programme.session(self.notes.run.running)
+
+    @property
+    def viewing_another(self) -> bool:
+        """Whether the item on screen is not the one running (read ahead, or looked back at)."""
+        running = self.running
+        return running is not None and running.id != self.session.id
+
+    @property
+    def room_prompt(self) -> Prompt | None:
+        """The prompt shown to the room: the running item's, as last shown while it was on screen."""
+        running = self.running
+        if running is None:
+            return None
+        return running.prompt(self.notes.run.room_prompt_id) or (running.prompts[0] if running.prompts else None)
 
     @property
     def item(self) -> ItemNotes:
@@ -84,13 +130,16 @@ class Meeting:
     # -- moving through the agenda ---------------------------------------------
 
     def go_to(self, session_id: str, prompt_id: str | None = None) -> None:
-        """Make an agenda item (and one of its prompts) current."""
+        """Put an agenda item (and one of its prompts) on screen; on the running item, the prompt
+        is also the one shown to the room."""
         session = self.programme.session(session_id)
         if session is None:
             raise ops.NotesError(f"no agenda item '{session_id}'")
         if prompt_id is None or not session.prompt(prompt_id):
             prompt_id = session.prompts[0].id if session.prompts else ""
         self.notes = ops.move_to(self.notes, session_id, prompt_id)
+        if session_id == self.notes.run.running and prompt_id != self.notes.run.room_prompt_id:
+            self.notes = self.notes.with_run(room_prompt_id=prompt_id)
 
     def next_item(self) -> None:
         index = self.programme.index(self.session.id)
@@ -101,6 +150,13 @@ class Meeting:
         index = self.programme.index(self.session.id)
         if index > 0:
             self.go_to(self.programme.sessions[index - 1].id)
+
+    def go_to_running(self) -> None:
+        """Back to the item running, at the prompt the room sees."""
+        running = self.running
+        if running is None:
+            raise ops.NotesError("no item is running: s starts the item on screen")
+        self.go_to(running.id, self.notes.run.room_prompt_id or None)
 
     def next_prompt(self) -> None:
         prompts = self.session.prompts
@@ -113,20 +169,116 @@ class Meeting:
         if self.prompt_id in ids and ids.index(self.prompt_id) > 0:
             self.go_to(self.session.id, ids[ids.index(self.prompt_id) - 1])
 
+    # -- times: what runs when -----------------------------------------------------
+
     def start_item(self) -> None:
-        """Record that the current item starts now."""
-        self.notes = ops.start_item(self.notes, self.session.id, self.clock.now())
+        """Start the item on screen now; the item running until now ends at the same minute."""
+        session, now = self.session, self.clock.now()
+        running = self.running
+        notes = ops.start_item(self.notes, session.id, now)
+        notes = notes.with_run(room_prompt_id=self.prompt_id)
+        if running is not None and running.id != session.id:
+            self._remember(f"started “{session.title}” at {now:%H:%M}, ending “{running.title}”")
+        else:
+            self._remember(f"started “{session.title}” at {now:%H:%M}")
+        self.notes = notes
 
     def end_item(self) -> None:
-        """Record that the current item ends now."""
-        self.notes = ops.end_item(self.notes, self.session.id, self.clock.now())
+        """End the item running now (whatever is on screen): a break the room takes early, the day's end."""
+        running = self.running
+        if running is None:
+            raise ops.NotesError("no item is running: s starts the item on screen")
+        now = self.clock.now()
+        self._remember(f"ended “{running.title}” at {now:%H:%M}")
+        self.notes = ops.end_item(self.notes, running.id, now)
 
+    # -- the agenda on the day (undoable like the answers) --------------------------
+
+    def _change_agenda(self, description: str, change: AgendaChange) -> None:
+        changes = agenda.change(self.planned, self.notes.run.changes, change)
+        self._remember(description)
+        self.notes = self.notes.with_run(changes=changes)
+        self._keep_on_agenda()
+
+    def add_item(self, title: str, kind: str = "discussion", *, after: str | None = None,
+                 start: dt.time | None = None, duration: int | None = None) -> Session:
+        """Insert an item after `after` (default: the item on screen); returns it."""
+        after_id = self.session.id if after is None else after
+        taken = [s.id for s in self.programme.sessions] + [s.id for s in self.agenda.dropped]
+        taken += [s.id for s in self.planned.sessions]
+        new_id = agenda.new_id(title, taken)
+        anchor = self.programme.session(after_id) if after_id else None
+        date = anchor.date if anchor else self.session.date
+        change = AgendaChange("add", new_id, self.clock.now(), after=after_id, title=" ".join(title.split()),
+                              item_kind=kind, date=date, start=start, duration=duration)
+        self._change_agenda(f"added “{change.title}”", change)
+        found = self.programme.session(new_id)
+        assert found is not None
+        return found
+
+    def drop_item(self, session_id: str) -> None:
+        """Take an item off the agenda as run (its notes stay, and it can be restored)."""
+        session = self._on_agenda(session_id)
+        if session.id == self.notes.run.running:
+            raise ops.NotesError(f"“{session.title}” is running: end it (x) before dropping it")
+        self._change_agenda(f"dropped “{session.title}”", AgendaChange("drop", session.id, self.clock.now()))
+
+    def restore_item(self, session_id: str, after: str | None = None) -> None:
+        """Put a dropped item back, after `after` (default: where the programme had it)."""
+        dropped = next((s for s in self.agenda.dropped if s.id == session_id), None)
+        if dropped is None:
+            raise ops.NotesError(f"'{session_id}' is not a dropped item")
+        if after is None:
+            after = self._planned_predecessor(session_id)
+        change = AgendaChange("restore", session_id, self.clock.now(), after=after)
+        self._change_agenda(f"restored “{dropped.title}”", change)
+
+    def move_item(self, session_id: str, after: str) -> None:
+        """Move an item to follow `after` ("" = first of its day)."""
+        session = self._on_agenda(session_id)
+        change = AgendaChange("move", session.id, self.clock.now(), after=after)
+        where = f"after “{self._on_agenda(after).title}”" if after else "to the start of its day"
+        self._change_agenda(f"moved “{session.title}” {where}", change)
+
+    def retime_item(self, session_id: str, start: dt.time | None, duration: int | None) -> None:
+        """Give an item another planned start (None: it follows the item before) and length (None: shared)."""
+        session = self._on_agenda(session_id)
+        change = AgendaChange("retime", session.id, self.clock.now(), start=start, duration=duration)
+        when = f"{start:%H:%M}" if start else "after the item before"
+        length = f", {duration} min" if duration is not None else ""
+        self._change_agenda(f"retimed “{session.title}”: {when}{length}", change)
+
+    def add_prompt(self, text: str, session_id: str | None = None) -> Prompt:
+        """A question from the floor: a new prompt of the item (default: the item on screen)."""
+        session = self._on_agenda(session_id or self.session.id)
+        prompt_id = agenda.new_id(text, [p.id for p in session.prompts], fallback="prompt")
+        change = AgendaChange("prompt", session.id, self.clock.now(), prompt_id=prompt_id, text=" ".join(text.split()))
+        self._change_agenda(f"added a prompt to “{session.title}”", change)
+        added = self._on_agenda(session.id).prompt(prompt_id)
+        assert added is not None
+        return added
+
+    def _on_agenda(self, session_id: str) -> Session:
+        found = self.programme.session(session_id)
+        if found is None:
+            raise ops.NotesError(f"no agenda item '{session_id}' on the agenda as it runs")
+        return found
+
+    def _planned_predecessor(self, session_id: str) -> str:
+        """The item before `session_id` in the programme that is still on the agenda ("" for none)."""
+        ids = [s.id for s in self.planned.sessions]
+        if session_id in ids:
+            for before in reversed(ids[: ids.index(session_id)]):
+                if self.programme.session(before):
+                    return before
+        return ""
     # -- answers ------------------------------------------------------------------
 
     def _remember(self, description: str) -> None:
-        """Keep the answers as they are now for undo; `description` says what the change does,
-        in the past tense ("deleted Peru's answer"): the notice after it and "Undone: …" quote it."""
-        self._undo.append((description, dict(self.notes.items)))
+        """Keep the answers and the run's record (times, agenda) as they are now for undo;
+        `description` says what the change does, in the past tense ("deleted Peru's answer"):
+        the notice after it and "Undone: …" quote it."""
+        self._undo.append((description, dict(self.notes.items), self.notes.run))
         del self._undo[:-UNDO_DEPTH]
         self.changes += 1
 
@@ -176,14 +328,16 @@ class Meeting:
         self.notes = notes
 
     def projection(self):
-        """Planned, projected and actual times of every item, as of now."""
+        """Planned, projected and actual times of every item, as of now (the item running drives it)."""
         run, now = on_programme_days(self.programme, self.notes.run, self.clock.now())
         return schedule.project(self.programme, run, now)
 
-    def timebox(self):
-        """The countdown of the current item, as of now."""
+    def timebox(self, session_id: str | None = None):
+        """The countdown of an item (default: the one running, else the one on screen), as of now."""
         run, now = on_programme_days(self.programme, self.notes.run, self.clock.now())
-        return schedule.timebox(self.programme, run, self.session.id, now)
+        running = self.running
+        target = session_id or (running.id if running else self.session.id)
+        return schedule.timebox(self.programme, run, target, now)
 
     @property
     def can_undo(self) -> bool:
@@ -196,8 +350,11 @@ class Meeting:
         """
         if not self._undo:
             return None
-        description, items = self._undo.pop()
-        self.notes = replace(self.notes, items=MappingProxyType(items))
+        description, items, run = self._undo.pop()
+        now = self.notes.run  # the position on screen stays where it is
+        run = replace(run, session_id=now.session_id, prompt_id=now.prompt_id)
+        self.notes = replace(self.notes, items=MappingProxyType(items), run=run)
+        self._keep_on_agenda()
         return description
 
     # -- themes, votes, stars, categories (undoable like the answers) -----------
@@ -310,9 +467,16 @@ def on_programme_days(programme: Programme, run: RunState, now: dt.datetime) -> 
     is not one of the programme's dates, `now` is put on the current item's
     date and every recorded time on its item's date, keeping the time of day.
     """
-    if now.date() in programme.dates:
+    if now.date() in {s.date for s in programme.sessions}:
         return run, now
-    current = programme.session(run.session_id)
+    # The day the meeting is on: the running item's, else the first item not yet ended after
+    # the furthest one with recorded times (as the projection anchors), else the first day.
+    sessions = programme.sessions
+    reached = [i for i, s in enumerate(sessions) if run.timing(s.id).started_at or run.timing(s.id).ended_at]
+    after = max(reached, default=-1)
+    running = programme.session(run.running)
+    following = next((s for s in sessions[after + 1 :] if run.timing(s.id).ended_at is None), None)
+    current = running or following or (sessions[after] if reached else None)
     day = current.date if current else programme.dates[0]
     timings = {}
     for session_id, timing in run.timings.items():

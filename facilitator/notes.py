@@ -19,6 +19,7 @@ from types import MappingProxyType
 SCHEMA = 1
 MAX_TEXT = 20_000  # a long answer is a paragraph; far longer is a paste accident
 MAX_GROUP = 200
+MAX_SPEED = 3600.0  # a rehearsal clock at most an hour a second
 # Dot voting in a room counts in tens; the bound keeps counts far from any integer limit
 # (a hand-edited 2^63-1 would overflow other programs reading the exports).
 MAX_VOTES = 1_000_000
@@ -103,16 +104,68 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class AgendaChange:
+    """One change made to the agenda on the day; the programme file itself never changes.
+
+    The agenda as run is the programme with these applied in order
+    (`facilitator.agenda.as_run`), so exports can say what was planned and
+    what was run: an item added, dropped (and restored), moved, retimed, a
+    prompt added.
+    """
+
+    kind: str  # "add" | "drop" | "restore" | "move" | "retime" | "prompt"
+    session_id: str
+    made_at: dt.datetime  # on the meeting's clock
+    after: str = ""  # add, move: the item it now follows ("" = first of its day)
+    title: str = ""  # add
+    item_kind: str = ""  # add: opening, discussion, break, exercise, closing
+    date: dt.date | None = None  # add: its day
+    start: dt.time | None = None  # add, retime: a fixed start; None follows the item before
+    duration: int | None = None  # add, retime: planned minutes; None shares the time to the next start
+    prompt_id: str = ""  # prompt
+    text: str = ""  # prompt
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """A run on a rehearsal clock: it showed `clock_start` at the wall time `wall_start` and runs `speed`
+    times faster. Kept in run.toml so the projector, the exports and a live run later can tell."""
+
+    clock_start: dt.datetime
+    speed: float
+    wall_start: dt.datetime
+
+    def now(self, wall: dt.datetime) -> dt.datetime:
+        """The rehearsal's time when the wall clock says `wall`."""
+        return (self.clock_start + (wall - self.wall_start) * self.speed).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
 class RunState:
-    """Where the meeting is: the current item and prompt, and actual times."""
+    """Where the meeting is: the item and prompt on the rapporteur's screen, the times items
+    actually ran, the prompt shown to the room, and what changed in the agenda on the day.
+
+    The item *running* is the one started and not ended (`running`); the item on
+    screen (`session_id`) may be another one, read ahead or looked back at: the
+    timekeeping always follows the running item.
+    """
 
     programme_id: str
-    session_id: str = ""
-    prompt_id: str = ""
+    session_id: str = ""  # the item on screen
+    prompt_id: str = ""  # its prompt on screen
     timings: Mapping[str, Timing] = field(default_factory=lambda: MappingProxyType({}))
+    room_prompt_id: str = ""  # the running item's prompt, as shown to the room
+    changes: tuple[AgendaChange, ...] = ()
+    rehearsal: Rehearsal | None = None
 
     def timing(self, session_id: str) -> Timing:
         return self.timings.get(session_id, Timing())
+
+    @property
+    def running(self) -> str:
+        """The id of the item started and not ended ("" when none): the latest started, should there be two."""
+        started = [(t.started_at, sid) for sid, t in self.timings.items() if t.started_at and t.ended_at is None]
+        return max(started)[1] if started else ""
 
 
 @dataclass(frozen=True)
@@ -294,8 +347,15 @@ def _set_timing(notes: Notes, session_id: str, timing: Timing) -> Notes:
 
 
 def start_item(notes: Notes, session_id: str, now: dt.datetime) -> Notes:
-    """Record the actual start of an item (restarting clears a recorded end)."""
-    return _set_timing(notes, session_id, Timing(started_at=now.replace(microsecond=0)))
+    """Record the actual start of an item (restarting clears a recorded end).
+
+    One item runs at a time: the item running until now ends at the same minute.
+    """
+    now = now.replace(microsecond=0)
+    running = notes.run.running
+    if running and running != session_id:
+        notes = end_item(notes, running, now)
+    return _set_timing(notes, session_id, Timing(started_at=now))
 
 
 def end_item(notes: Notes, session_id: str, now: dt.datetime) -> Notes:

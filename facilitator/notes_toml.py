@@ -23,11 +23,14 @@ from typing import Any
 import tomli_w
 
 from facilitator.notes import (
+    MAX_SPEED,
     SCHEMA,
+    AgendaChange,
     Answer,
     Conflict,
     ItemNotes,
     NotesError,
+    Rehearsal,
     RunState,
     Theme,
     Timing,
@@ -65,8 +68,12 @@ def _value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()  # a TOML local (or offset) date-time: 2026-11-29T10:20:00
+    if isinstance(value, dt.date):
+        return value.isoformat()  # a TOML local date: 2012-12-06
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, tuple | list):
@@ -165,9 +172,16 @@ def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
 
 
 def render_run(run: RunState) -> str:
-    """The TOML text of run.toml: position first, then timings by start time."""
+    """The TOML text of run.toml: position first, then the rehearsal clock, timings by start time,
+    and the agenda's changes on the day in the order made."""
     out = _opening(run.programme_id, None)
     out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
+    if run.room_prompt_id:
+        out.append(_line("room_prompt", run.room_prompt_id))
+    if run.rehearsal is not None:
+        r = run.rehearsal
+        out += ["", "[rehearsal]", _line("clock_start", r.clock_start), _line("speed", float(r.speed)),
+                _line("wall_start", r.wall_start)]
     for session_id, timing in sorted(run.timings.items(), key=_timing_order):
         key = session_id if _BARE_KEY.match(session_id) else toml_string(session_id)
         out += ["", f"[timings.{key}]"]
@@ -175,7 +189,27 @@ def render_run(run: RunState) -> str:
             out.append(_line("started_at", timing.started_at))
         if timing.ended_at is not None:
             out.append(_line("ended_at", timing.ended_at))
+    for change in run.changes:
+        out += ["", "[[agenda]]", *_change_lines(change)]
     return "\n".join(out) + LAST_LINES
+
+
+def _change_lines(change: AgendaChange) -> list[str]:
+    lines = [_line("change", change.kind), _line("item", change.session_id), _line("made_at", change.made_at)]
+    if change.kind in ("add", "move", "restore"):
+        lines.append(_line("after", change.after))
+    if change.kind == "add":
+        lines += [_line("title", change.title), _line("kind", change.item_kind)]
+        if change.date is not None:
+            lines.append(_line("date", change.date))
+    if change.kind in ("add", "retime"):
+        # A start of "" follows the item before; no duration shares the time to the next start.
+        lines.append(_line("start", f"{change.start:%H:%M}" if change.start else ""))
+        if change.duration is not None:
+            lines.append(_line("duration", change.duration))
+    if change.kind == "prompt":
+        lines += [_line("prompt", change.prompt_id), _line("text", change.text)]
+    return lines
 
 
 def encode(text: str) -> bytes:
@@ -203,7 +237,12 @@ _GROUP_KEYS = {"group", "answers"}
 _ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category", "conflicts"}
 _CONFLICT_KEYS = {"text", "group", "prompt", "edited_at", "category", "session"}
 _THEME_KEYS = {"id", "name", "answers", "votes"}
-_RUN_KEYS = {"schema", "programme", "session", "prompt", "timings"}
+_RUN_KEYS = {"schema", "programme", "session", "prompt", "room_prompt", "timings", "rehearsal", "agenda"}
+_REHEARSAL_KEYS = {"clock_start", "speed", "wall_start"}
+_CHANGE_KEYS = {"change", "item", "made_at", "after", "title", "kind", "date", "start", "duration", "prompt", "text"}
+_CHANGE_KINDS = ("add", "drop", "restore", "move", "retime", "prompt")
+_NUMBER = ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+_DATE = ("a date like 2012-12-06", lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
 _TIMING_KEYS = {"started_at", "ended_at"}
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _AT_END = " (at end of document)"
@@ -509,7 +548,59 @@ def parse_run(f: _File, data: dict[str, Any], expected: str | None) -> RunState 
             continue
         f.keys(value, _TIMING_KEYS, where)
         timings[session_id] = Timing(f.get(value, "started_at", _WHEN, where), f.get(value, "ended_at", _WHEN, where))
-    return RunState(programme or "", session, prompt, MappingProxyType(timings))
+    room_prompt = f.get(data, "room_prompt", _STR, "") or ""
+    rehearsal = _parse_rehearsal(f, f.get(data, "rehearsal", _TABLE, ""))
+    parsed = (_parse_change(f, table, where) for where, table in f.tables(data, "agenda", ""))
+    changes = tuple(c for c in parsed if c is not None)
+    return RunState(programme or "", session, prompt, MappingProxyType(timings), room_prompt, changes, rehearsal)
+
+
+def _parse_rehearsal(f: _File, table: dict[str, Any] | None) -> Rehearsal | None:
+    if table is None:
+        return None
+    f.keys(table, _REHEARSAL_KEYS, "rehearsal")
+    start = f.get(table, "clock_start", _WHEN, "rehearsal", required=True)
+    speed = f.get(table, "speed", _NUMBER, "rehearsal", required=True)
+    wall = f.get(table, "wall_start", _WHEN, "rehearsal", required=True)
+    if speed is not None and not 0 < speed <= MAX_SPEED:
+        f.add("rehearsal.speed", f"must be more than 0 and at most {MAX_SPEED:g}")
+        return None
+    if start is None or speed is None or wall is None:
+        return None
+    return Rehearsal(start, float(speed), wall)
+
+
+def _parse_change(f: _File, table: dict[str, Any], where: str) -> AgendaChange | None:
+    f.keys(table, _CHANGE_KEYS, where)
+    kind = f.get(table, "change", _STR, where, required=True)
+    if kind is not None and kind not in _CHANGE_KINDS:
+        f.add(_join(where, "change"), f"must be one of {', '.join(_CHANGE_KINDS)}, not {quote(kind)}")
+        kind = None
+    item = f.get(table, "item", _STR, where, required=True)
+    made = f.get(table, "made_at", _WHEN, where, required=True)
+    start_text = f.get(table, "start", _STR, where) or ""
+    start = None
+    if start_text:
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", start_text)
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            start = dt.time(int(match[1]), int(match[2]))
+        else:
+            rule = 'must be a time like "15:30" (or "" to follow the item before)'
+            f.add(_join(where, "start"), f"{rule}, not {quote(start_text)}")
+    duration = f.get(table, "duration", INT, where)
+    if duration is not None and not 0 <= duration <= 24 * 60:
+        f.add(_join(where, "duration"), "must be between 0 and 1440 minutes")
+        duration = None
+    if kind is None or item is None or made is None:
+        return None
+    def text(key: str) -> str:
+        return f.get(table, key, _STR, where) or ""
+
+    return AgendaChange(
+        kind, item, made, after=text("after"), title=text("title"), item_kind=text("kind"),
+        date=f.get(table, "date", _DATE, where), start=start, duration=duration, prompt_id=text("prompt"),
+        text=text("text"),
+    )
 
 
 def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, group: str) -> Answer | None:

@@ -24,14 +24,16 @@ Planned times (`plan`)
 
 Status (`project`)
 ------------------
+The item on the rapporteur's screen plays no part: reading the afternoon's
+questions ahead changes no figure. Only what ran counts.
 - An item with a recorded end is "done" and keeps its actual times.
-- The current item is ``run.session_id`` unless it has ended; failing that, a
-  started and not ended item (the last one in programme order). It is "now".
+- The current item is the *running* one: started and not ended
+  (`RunState.running`; starting an item ends the one running). It is "now".
 - The first not-done item after the current one is "next". With no current
-  item (before anything started, or the current item has ended) the first
-  not-done item after the furthest item reached (``run.session_id`` or any
-  item with recorded times) is "next"; before anything happened, the first
-  item. Every other item is "later" (including items skipped earlier in the day).
+  item (before anything started, or the running item was ended without
+  starting another) the first not-done item after the furthest item with
+  recorded times is "next"; before anything happened, the first item. Every
+  other item is "later" (including items skipped earlier in the day).
 
 Projected times (`project`)
 ---------------------------
@@ -295,13 +297,13 @@ def _walk(
 
 
 def _current(programme: Programme, run: RunState, timings: Sequence[Timing]) -> int | None:
-    """Index of the current item: run.session_id unless ended, else a running item."""
-    sessions = programme.sessions
-    for i, session in enumerate(sessions):
-        if session.id == run.session_id and timings[i].ended_at is None:
+    """Index of the current item: the one running (never the one merely on screen)."""
+    running = run.running
+    for i, session in enumerate(programme.sessions):
+        if session.id == running:
             return i
-    running = [i for i, t in enumerate(timings) if t.started_at is not None and t.ended_at is None]
-    return running[-1] if running else None
+    started = [i for i, t in enumerate(timings) if t.started_at is not None and t.ended_at is None]
+    return started[-1] if started else None
 
 
 def _first_not_done(timings: Sequence[Timing], after: int) -> int | None:
@@ -321,7 +323,6 @@ def project(programme: Programme, run: RunState, now: dt.datetime) -> Projection
 
     current = _current(programme, run, timings)
     reached = [i for i, t in enumerate(timings) if t.started_at is not None or t.ended_at is not None]
-    reached += [i for i, s in enumerate(sessions) if s.id == run.session_id]
     position = max(reached, default=-1)
     following = _first_not_done(timings, current if current is not None else position)
     anchor = current if current is not None else following

@@ -83,14 +83,17 @@ def test_capture_edit_move_delete_and_undo(meeting, clock):
     assert meeting.undo() is None
 
 
-def test_undo_never_moves_the_meeting_back(meeting):
+def test_undo_takes_back_the_last_change_never_the_position_on_screen(meeting):
     meeting.go_to("coordination")
     answer = meeting.capture("Chad", "Point")
     meeting.start_item()
     meeting.next_item()
-    meeting.undo()
+    assert meeting.undo() == "started “Coordination in the Implementation of National Plans” at 10:14"
+    assert meeting.session.id == "lunch"  # still where the rapporteur is
+    assert meeting.notes.run.timing("coordination").started_at is None
+    assert meeting.notes.find(answer.id) is not None
+    assert meeting.undo() == "captured Chad's answer"
     assert meeting.session.id == "lunch"
-    assert meeting.notes.run.timing("coordination").started_at is not None
     assert meeting.notes.find(answer.id) is None
 
 

@@ -252,12 +252,22 @@ def test_current_item_without_session_id_is_the_running_one() -> None:
 
 def test_skipped_item_keeps_its_planned_times_and_does_not_push() -> None:
     day = dt.date(2024, 3, 4)
-    state = run("coffee", day, intro=("10:00", "10:15"))
+    state = run("", day, intro=("10:00", "10:15"), coffee=("10:16", None))  # the talk is skipped: coffee early
     proj = project(_morning(), state, at("10:20", day))
     assert proj.slot("talk").status == "later"
     assert times(proj.slot("talk")) == ("10:15", "11:00")
     assert proj.slot("coffee").status == "now"
-    assert times(proj.slot("coffee")) == ("11:00", "11:20")
+    assert times(proj.slot("coffee")) == ("10:16", "11:20")
+
+
+@pytest.mark.parametrize("on_screen", ["", "intro", "talk", "coffee", "wrap"])
+def test_the_item_on_screen_changes_no_figure(on_screen: str) -> None:
+    """Reading the afternoon's questions ahead (or the morning's back) is not running them."""
+    day = dt.date(2024, 3, 4)
+    running = run("", day, intro=("10:00", "10:17"), talk=("10:17", None))
+    viewed = run(on_screen, day, intro=("10:00", "10:17"), talk=("10:17", None))
+    for now in ("10:30", "11:10"):
+        assert project(_morning(), viewed, at(now, day)) == project(_morning(), running, at(now, day))
 
 
 def test_delay_when_everything_is_done_is_how_the_day_ended() -> None:

@@ -294,12 +294,10 @@ class RunScreen(ThemeActions, CaptureScreen):
         self.app.push_screen(PresentScreen.following(self))
 
     def action_start_item(self) -> None:
-        if self.change(self.meeting.start_item):
-            self.notify(f"Started: {self.meeting.session.title}", timeout=3)
+        self.change(self.meeting.start_item)  # the notice says what started, and what it ended
 
     def action_end_item(self) -> None:
-        if self.change(self.meeting.end_item):
-            self.notify(f"Ended: {self.meeting.session.title} — n shows the next item", timeout=4)
+        self.change(self.meeting.end_item)
 
     def _selected(self):
         answer = self.board.selected
