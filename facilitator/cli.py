@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a programme in the terminal (the default)")
     run.add_argument("programme", nargs="?", help="programme file or bundled id (default: the 2012 programme)")
     run.add_argument("--notes", type=Path, help="notes folder (default: notes/<programme-id>/)")
-    run.add_argument("--clock", type=_clock_time, help="rehearsal: start the clock at HH:MM")
+    run.add_argument("--clock", type=_clock_time, metavar="[DATE]THH:MM",
+                     help="rehearsal: start the clock at HH:MM, or at a date and time (2012-12-06T09:55)")
     run.add_argument("--speed", type=_speed, default=1.0, help="rehearsal: run the clock X times faster")
 
     commands.add_parser("list", help="list the bundled programmes")
@@ -104,12 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _clock_time(value: str) -> dt.time:
+def _clock_time(value: str) -> dt.time | dt.datetime:
+    """HH:MM (today), or a date and time: 2012-12-06T09:55 or "2012-12-06 09:55" (a day of the programme)."""
+    text = value.strip()
     try:
-        hours, minutes = (int(x) for x in value.split(":"))
+        if len(text) > 5:
+            return dt.datetime.fromisoformat(text.replace(" ", "T")).replace(second=0, microsecond=0)
+        hours, minutes = (int(x) for x in text.split(":"))
         return dt.time(hours, minutes)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a time like 09:45") from None
+        raise argparse.ArgumentTypeError(f"'{value}' is not a time like 09:45 nor a date and time like "
+                                         "2012-12-06T09:55") from None
 
 
 def _speed(value: str) -> float:
@@ -118,7 +124,8 @@ def _speed(value: str) -> float:
     except ValueError:
         speed = 0.0
     if not 0 < speed <= 3600:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a speed between 0 and 3600")
+        raise argparse.ArgumentTypeError(f"'{value}' is not a speed: give a number more than 0 and at most 3600 "
+                                         "(30 runs the day 30 times faster)")
     return speed
 
 
@@ -325,7 +332,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     programme = resolve_programme(args.programme)
     from facilitator.launch import run_app
 
-    return run_app(programme, notes_dir=args.notes, clock_start=args.clock, speed=args.speed)
+    return run_app(programme, notes_dir=args.notes, clock_start=args.clock, speed=args.speed, confirm=_confirm)
+
+
+def _confirm(question: str) -> bool:
+    """Ask yes or no on the terminal; no terminal to ask on is a no."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(f"{visible(question)} [y/N] ")
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+    except (EOFError, KeyboardInterrupt):
+        return False
 
 
 def load_run(folder: Path, programme_name: str | None) -> tuple[Programme, Notes]:

@@ -8,35 +8,90 @@ errors reported as plain lines) before any screen exists.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from facilitator.clock import Clock, RehearsalClock, SystemClock
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes
+from facilitator.notes import Notes, Rehearsal, RunState
+from facilitator.problems import Problem
 from facilitator.programme import Programme
-from facilitator.store import NotesFolder, default_notes_dir
+from facilitator.store import RUN_FILE, NotesFolder, StoreError, default_notes_dir
 
 
-def make_clock(start: dt.time | None, speed: float) -> Clock:
-    """The system clock, or a rehearsal clock from `--clock HH:MM` / `--speed X`."""
+def make_clock(start: dt.datetime | dt.time | None, speed: float) -> Clock:
+    """The system clock, or a rehearsal clock from `--clock [DATE]THH:MM` / `--speed X`."""
     if start is None and speed == 1.0:
         return SystemClock()
-    today = dt.date.today()
-    origin = dt.datetime.combine(today, start) if start else dt.datetime.now().replace(microsecond=0)
+    if isinstance(start, dt.datetime):
+        origin = start
+    elif start is not None:
+        origin = dt.datetime.combine(dt.date.today(), start)
+    else:
+        origin = dt.datetime.now().replace(microsecond=0)
     return RehearsalClock(origin, speed)
 
 
-def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt.time | None = None,
-            speed: float = 1.0) -> int:
-    """Run the TUI on a programme; raises StoreError for a folder it cannot use."""
-    folder = NotesFolder(Path(notes_dir) if notes_dir else default_notes_dir(programme.id), programme.id)
+def rehearsal_notes_dir(programme_id: str) -> Path:
+    """Where a rehearsal's notes go when no --notes is given: never the live folder."""
+    return default_notes_dir(programme_id).with_name(f"{programme_id}-rehearsal")
+
+
+def _holds_live_notes(path: Path, run: RunState) -> bool:
+    """Whether a folder holds a live run: recorded times, or any agenda item's notes."""
+    if run.rehearsal is not None:
+        return False
+    if run.timings or run.changes:
+        return True
+    try:
+        return any(n.endswith(".toml") and n != RUN_FILE and not n.startswith(".") for n in os.listdir(path))
+    except OSError:
+        return False
+
+
+def _check_kind_of_run(folder: NotesFolder, run: RunState, rehearsing: bool, confirm: Confirm | None) -> None:
+    """A live run on a rehearsal's folder, or a rehearsal on a live one, asks first (`confirm`);
+    declined, or with nobody to ask, the folder is left as it is."""
+    if rehearsing and _holds_live_notes(folder.path, run):
+        question = f"{folder.path} holds the notes of a live run: rehearse in it anyway (its times will move)?"
+        refusal = "holds the notes of a live run: rehearse without --notes (a rehearsal folder of its own)"
+    elif not rehearsing and run.rehearsal is not None:
+        question = f"{folder.path} holds a rehearsal: run live in it, keeping the rehearsal's answers and times?"
+        refusal = "holds a rehearsal: give the live run its own --notes folder, or answer y to run live in it"
+    else:
+        return
+    if confirm is None or not confirm(question):
+        raise StoreError([Problem(str(folder.path), "", refusal)])
+
+
+Confirm = Callable[[str], bool]
+
+
+def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt.datetime | dt.time | None = None,
+            speed: float = 1.0, confirm: Confirm | None = None) -> int:
+    """Run the TUI on a programme; raises StoreError for a folder it cannot use.
+
+    With `--clock` or `--speed` it is a rehearsal: without --notes its notes go to
+    notes/<id>-rehearsal/, and the run says REHEARSAL on screen, on the projector
+    and in the exports.
+    """
+    rehearsing = clock_start is not None or speed != 1.0
+    default = rehearsal_notes_dir(programme.id) if rehearsing else default_notes_dir(programme.id)
+    folder = NotesFolder(Path(notes_dir) if notes_dir else default, programme.id)
     folder.lock()
     try:
         # The run state is read now (tiny, and a foreign folder is refused before
         # any screen); the answers are read while the first frame is drawn.
-        meeting = Meeting(programme, Notes(folder.load_run_state()), make_clock(clock_start, speed))
+        run = folder.load_run_state()
+        _check_kind_of_run(folder, run, rehearsing, confirm)
+        clock = make_clock(clock_start, speed)
+        rehearsal = None
+        if isinstance(clock, RehearsalClock):
+            rehearsal = Rehearsal(clock.start, speed, dt.datetime.now().replace(microsecond=0))
+        meeting = Meeting(programme, Notes(run), clock, rehearsal=rehearsal, live=not rehearsing)
         from facilitator.tui.app import make_app
 
         app = make_app(meeting, folder, load_in_background=True)

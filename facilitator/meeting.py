@@ -25,7 +25,7 @@ from facilitator import agenda, schedule, themes
 from facilitator import notes as ops
 from facilitator.clock import Clock
 from facilitator.groups import Roster
-from facilitator.notes import AgendaChange, Answer, ItemNotes, Notes, RunState, Theme, Timing
+from facilitator.notes import AgendaChange, Answer, ItemNotes, Notes, Rehearsal, RunState, Theme, Timing
 from facilitator.problems import plural
 from facilitator.programme import Programme, Prompt, Session
 
@@ -35,10 +35,16 @@ UNDO_DEPTH = 200
 class Meeting:
     """The running meeting: what is on screen, what is running, the answers, undo."""
 
-    def __init__(self, programme: Programme, notes: Notes, clock: Clock) -> None:
+    def __init__(self, programme: Programme, notes: Notes, clock: Clock, rehearsal: Rehearsal | None = None,
+                 live: bool | None = None) -> None:
         self.planned = programme  # the programme file's agenda; `programme` is the agenda as run
         self.clock = clock
         self.notes = notes
+        # A run says in its notes whether it is a rehearsal (and on which clock), so the
+        # projector follows its time and the exports say REHEARSAL: `rehearsal` for a
+        # rehearsal, `live=True` for a live run; neither keeps what the notes say.
+        self.rehearsal = rehearsal
+        self.live = live
         # Undo takes back the last change (answers, themes, times recorded, the
         # agenda), never the position on screen: undoing a deletion must not
         # also move the rapporteur to another item.
@@ -54,7 +60,10 @@ class Meeting:
         self._keep_on_agenda()
 
     def _keep_on_agenda(self) -> None:
-        """The item on screen must be on the agenda as run (one dropped since, or unknown: the first item)."""
+        """The item on screen must be on the agenda as run (one dropped since, or unknown: the first item);
+        the run is marked as this run is (a rehearsal or live)."""
+        if (self.rehearsal is not None or self.live) and self.notes.run.rehearsal != self.rehearsal:
+            self.notes = self.notes.with_run(rehearsal=self.rehearsal)
         if not self.programme.session(self.notes.run.session_id):
             first = self.programme.sessions[0]
             self.notes = ops.move_to(self.notes, first.id, first.prompts[0].id if first.prompts else "")
@@ -73,6 +82,10 @@ class Meeting:
     def programme(self) -> Programme:
         """The agenda as it runs today: items added, dropped, moved, retimed, prompts added."""
         return self.agenda.programme
+
+    @property
+    def is_rehearsal(self) -> bool:
+        return self.notes.run.rehearsal is not None
 
     # -- where we are -----------------------------------------------------------
 
@@ -182,6 +195,27 @@ class Meeting:
         else:
             self._remember(f"started “{session.title}” at {now:%H:%M}")
         self.notes = notes
+
+    def start_next(self) -> None:
+        """The room moves on: the next item (after the one running) is put on screen and starts now."""
+        upcoming = next((s for s in self.projection().slots if s.status == "next"), None)
+        if upcoming is None:
+            raise ops.NotesError("no item left to start: the day's agenda is done")
+        self.go_to(upcoming.session_id)
+        self.start_item()
+
+    def room_prompt_step(self, step: int) -> None:
+        """The next (+1) or previous (-1) prompt of the item running, as shown to the room (and on screen)."""
+        running = self.running
+        if running is None:
+            raise ops.NotesError("no item is running: n starts the next one")
+        ids = [p.id for p in running.prompts]
+        current = self.room_prompt
+        at = ids.index(current.id) if current else 0
+        if 0 <= at + step < len(ids):
+            self.go_to(running.id, ids[at + step])
+        else:
+            self.go_to(running.id, current.id if current else None)
 
     def end_item(self) -> None:
         """End the item running now (whatever is on screen): a break the room takes early, the day's end."""
@@ -338,6 +372,40 @@ class Meeting:
         running = self.running
         target = session_id or (running.id if running else self.session.id)
         return schedule.timebox(self.programme, run, target, now)
+
+    def whereabouts(self, projection) -> str:
+        """The top line's words for where the meeting is: the item running and its countdown, and the
+        item on screen when it is another ("viewing 15:00 Monitoring · ▶ Coordination 12:03 left")."""
+        running = self.running
+        if running is not None:
+            here = f"▶ {running.title} · {self.timebox(running.id).label()}"
+        else:
+            upcoming = next((s for s in projection.slots if s.status == "next"), None)
+            here = "nothing running"
+            if upcoming is not None:
+                session = self.programme.session(upcoming.session_id)
+                if session is not None:
+                    here += f" · next: {session.title} at {upcoming.projected_start:%H:%M}"
+        viewed = self.session
+        if running is not None and running.id == viewed.id:
+            return here
+        slot = projection.slot(viewed.id)
+        return f"viewing {slot.projected_start:%H:%M} {viewed.title} · {here}"
+
+    def viewed_timebox(self, projection) -> tuple[str, str]:
+        """The countdown badge of the item on screen: its countdown when it runs; when it does not,
+        its times (planned, projected, or as it ran), never a countdown of its own."""
+        viewed = self.session
+        if self.running is not None and self.running.id == viewed.id:
+            box = self.timebox(viewed.id)
+            return box.label(), box.state
+        slot = projection.slot(viewed.id)
+        if slot.actual_end is not None and slot.actual_start is not None:
+            return f"ran {slot.actual_start:%H:%M}–{slot.actual_end:%H:%M}", "ended"
+        planned = f"{slot.planned_start:%H:%M}–{slot.planned_end:%H:%M}"
+        if slot.projected_start != slot.planned_start:
+            return f"{planned} → {slot.projected_start:%H:%M}", "not started"
+        return f"{planned} planned", "not started"
 
     @property
     def can_undo(self) -> bool:

@@ -17,6 +17,7 @@ No Textual here: `facilitator/tui/screens/present.py` draws the view.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,16 +25,16 @@ from pathlib import Path
 from facilitator import bundled
 from facilitator.clock import Clock, SystemClock
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes
+from facilitator.notes import Notes, Rehearsal
 from facilitator.notes_toml import os_reason, quote
 from facilitator.problems import Problem
-from facilitator.programme import Programme, ProgrammeError, load_programme
+from facilitator.programme import Programme, ProgrammeError, Prompt, Session, load_programme
 from facilitator.schedule import Projection
 from facilitator.store import RUN_FILE, StoreError, default_notes_dir, file_identity, read_run_state
 
 # How often the second terminal looks at run.toml (a stat; the file is read
-# only when it changed). With the app's 0.1 s save delay, a move shows on the
-# projector within about 0.4 s.
+# only when it changed). The app saves a move at once, so it shows on the
+# projector within about 0.3 s.
 POLL_SECONDS = 0.25
 
 
@@ -54,6 +55,7 @@ class ProjectorView:
     next_item: str = ""  # "next: Break for lunch at 13:00"
     waiting: str = ""  # shown instead of everything else
     notice: str = ""  # a small line: the run state could not be read, the last good one is shown
+    rehearsal: str = ""  # "REHEARSAL" (and its speed) when the run is one
 
 
 def countdown_parts(label: str, state: str) -> tuple[str, str]:
@@ -66,12 +68,12 @@ def countdown_parts(label: str, state: str) -> tuple[str, str]:
     return digits, word
 
 
-def next_item_line(meeting: Meeting, projection: Projection) -> str:
-    """ "next: <item> at <projected start>": the first item after the one on screen
-    that has not ended; "" at the end of the programme.
+def next_item_line(meeting: Meeting, projection: Projection, after: Session | None = None) -> str:
+    """ "next: <item> at <projected start>": the first item after `after` (the item the
+    room sees) that has not ended; "" at the end of the programme.
     """
     sessions = meeting.programme.sessions
-    here = meeting.programme.index(meeting.session.id)
+    here = meeting.programme.index((after or meeting.session).id)
     slots = {slot.session_id: slot for slot in projection.slots}
     following = next((s for s in sessions[here + 1 :] if slots[s.id].status != "done"), None)
     if following is None:
@@ -79,11 +81,24 @@ def next_item_line(meeting: Meeting, projection: Projection) -> str:
     return f"next: {following.title} at {slots[following.id].projected_start:%H:%M}"
 
 
+def room_item(meeting: Meeting, projection: Projection) -> tuple[Session, Prompt | None]:
+    """What the room sees: the item running and the prompt shown for it; between items, the item
+    coming next, without a question yet. Never merely the item on the rapporteur's screen."""
+    running = meeting.running
+    if running is not None:
+        return running, meeting.room_prompt
+    upcoming = next((s for s in projection.slots if s.status == "next"), None)
+    session = meeting.programme.session(upcoming.session_id) if upcoming else None
+    return session or meeting.session, None
+
+
 def projector_view(meeting: Meeting, notice: str = "") -> ProjectorView:
     """What the projector shows for a meeting, as of its clock's now."""
-    session, prompt = meeting.session, meeting.prompt
-    box = meeting.timebox()
+    projection = meeting.projection()
+    session, prompt = room_item(meeting, projection)
+    box = meeting.timebox(session.id)
     countdown, word = countdown_parts(box.label(), box.state)
+    rehearsal = meeting.notes.run.rehearsal
     if prompt is not None:
         number = session.prompts.index(prompt) + 1
         place = f"Question {number} of {len(session.prompts)}" if len(session.prompts) > 1 else "Question"
@@ -101,8 +116,10 @@ def projector_view(meeting: Meeting, notice: str = "") -> ProjectorView:
         countdown=countdown,
         countdown_word=word,
         state=box.state,
-        next_item=next_item_line(meeting, meeting.projection()),
+        next_item=next_item_line(meeting, projection, session),
         notice=notice,
+        rehearsal=f"REHEARSAL ×{rehearsal.speed:g}" if rehearsal and rehearsal.speed != 1 else
+        ("REHEARSAL" if rehearsal else ""),
     )
 
 
@@ -167,7 +184,9 @@ class RunFollower:
                 )
                 return True
             self.programme = other
-        self.meeting = Meeting(self.programme, Notes(run), self.clock)
+        # A rehearsal runs on its own clock, kept in run.toml: the projector shows its time.
+        clock = RehearsalTime(run.rehearsal, self.clock) if run.rehearsal else self.clock
+        self.meeting = Meeting(self.programme, Notes(run), clock)
         self.notice = ""
         return True
 
@@ -182,6 +201,17 @@ class RunFollower:
                 clock=f"{self.clock.now():%H:%M}", programme=self.programme.title, waiting=message, notice=self.notice
             )
         return projector_view(self.meeting, self.notice)
+
+
+class RehearsalTime:
+    """The time of a rehearsal run as its app shows it: its start plus the wall time since, times its speed."""
+
+    def __init__(self, rehearsal: Rehearsal, wall: Clock) -> None:
+        self.rehearsal = rehearsal
+        self.wall = wall
+
+    def now(self) -> dt.datetime:
+        return self.rehearsal.now(self.wall.now())
 
 
 def _short(problem: Problem) -> str:

@@ -100,10 +100,24 @@ def test_countdown_parts_follow_the_run_screen_labels():
 def test_the_last_item_has_no_next(programme_2012):
     meeting = Meeting(programme_2012, empty_notes(programme_2012.id), FakeClock(dt.datetime(2012, 5, 22, 17, 0)))
     meeting.go_to("end")
+    meeting.start_item()  # the room is at the last item
     assert projector_view(meeting).next_item == ""
     meeting.go_to("lunch")
+    meeting.start_item()
     view = projector_view(meeting)
     assert (view.kind, view.prompt, view.prompt_place) == ("break", "", "")
+
+
+def test_the_room_sees_the_item_running_not_the_one_read_ahead(programme_2012, clock):
+    meeting = coordination_meeting(programme_2012, clock)
+    meeting.go_to("monitoring", "measurement")  # the facilitator reads the afternoon's questions
+    view = projector_view(meeting)
+    assert view.title == "Coordination in the Implementation of National Plans"
+    assert view.prompt_place == "Question 2 of 5"
+    assert view.next_item.startswith("next: Break for lunch")
+    meeting.end_item()  # ended without starting another: the room sees what comes next, no question yet
+    view = projector_view(meeting)
+    assert (view.title, view.prompt, view.countdown_word) == ("Break for lunch and side events", "", "planned")
 
 
 # ---------------------------------------------------------------- inside the main app
@@ -150,9 +164,10 @@ async def test_f5_opens_the_projector_view_b_blanks_it_escape_returns(programme_
         await pilot.pause()
         assert app.meeting.prompt_id == "improve-coordination"
         assert "Question 3 of 5" in screen_text(app)
-        await pilot.press("n")
+        await pilot.press("n")  # the room moves on: lunch starts, the coordination ends
         await pilot.pause()
-        assert app.meeting.session.id == "lunch"
+        assert app.meeting.session.id == "lunch" and app.meeting.running.id == "lunch"
+        assert app.meeting.notes.run.timing("coordination").ended_at is not None
         assert "Break for lunch and side events (break)" in screen_text(app)
 
         await pilot.press("escape")
@@ -210,7 +225,11 @@ async def test_second_terminal_follows_the_run_within_a_second(programme_2012, t
         writer.save(meeting.notes)
         # Each pause is 0.05 s: the view must follow within 1 s (it polls every 0.25 s).
         await wait_for(pilot, lambda: "Question 3 of 5" in screen_text(app))
-        meeting.next_item()
+        meeting.go_to("monitoring")  # read ahead on the laptop: the wall does not move
+        writer.save(meeting.notes)
+        await pilot.pause(0.6)
+        assert "Question 3 of 5" in screen_text(app)
+        meeting.start_next()  # lunch starts: the wall follows
         writer.save(meeting.notes)
         await wait_for(pilot, lambda: "Break for lunch and side events (break)" in screen_text(app))
         assert "next: Monitoring the Implementation of National Plans at 15:00" in screen_text(app)

@@ -149,6 +149,8 @@ class FacilitatorApp(App[None]):
         self.meeting.resume(message.notes)
         gc.freeze()  # see make_app
         self.loading = False
+        if self.meeting.notes is not message.notes:  # marked as this run is (a rehearsal, or live): saved
+            self.notes_changed()
         kept, self._kept = self._kept, []
         for group, text, typed_at in kept:
             try:

@@ -190,11 +190,10 @@ class ExerciseScreen(CaptureScreen):
         """Once a second: clock, delay, countdown, save state; and the notes once they are read."""
         meeting = self.meeting
         projection = meeting.projection()
-        where = f"{meeting.programme.title} › {meeting.session.title}"
         bar = self.query_one(StatusBar)
-        bar.show_time(meeting.clock.now(), where, projection.delay_minutes, projection.summary())
-        box = meeting.timebox()
-        self.query_one(ExerciseBrief).show_timebox(box.label(), box.state)
+        bar.show_time(meeting.clock.now(), meeting.whereabouts(projection), projection.delay_minutes,
+                      projection.summary(), rehearsal=meeting.notes.run.rehearsal)
+        self.query_one(ExerciseBrief).show_timebox(*meeting.viewed_timebox(projection))
         # Opened while the notes folder was still being read: draw the cards once they are in.
         if self.app.loading:
             self._drawn_loading = True

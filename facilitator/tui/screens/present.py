@@ -85,28 +85,23 @@ class PresentScreen(Screen):
         Binding("escape,f5", "back", "Back", id="present.back", tooltip="Back to the run screen"),
         Binding(
             "right,pagedown",
-            "move('next_prompt')",
+            "move('room_next_prompt')",
             "Next prompt",
             id="present.next_prompt",
             key_display="→",
-            tooltip="Next prompt (a presenter's remote sends PageDown)",
+            tooltip="The running item's next prompt (a presenter's remote sends PageDown)",
         ),
         Binding(
             "left,pageup",
-            "move('previous_prompt')",
+            "move('room_previous_prompt')",
             "Prev prompt",
             id="present.previous_prompt",
             key_display="←",
-            tooltip="Previous prompt (PageUp)",
+            tooltip="The running item's previous prompt (PageUp)",
         ),
-        Binding("n", "move('next_item')", "Next item", id="present.next_item", tooltip="Show the next agenda item"),
-        Binding(
-            "p",
-            "move('previous_item')",
-            "Prev item",
-            id="present.previous_item",
-            tooltip="Show the previous agenda item",
-        ),
+        Binding("n", "move('start_next_item')", "Start next", id="present.next_item",
+                tooltip="The next agenda item starts now (the one running ends)"),
+        Binding("u", "move('undo')", "Undo", id="present.undo", tooltip="Undo the last change (a start, too)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (16, "-short"), (22, "-tall")]

@@ -201,11 +201,13 @@ class RunScreen(ThemeActions, CaptureScreen):
         """Once a second: clock, countdown, delay, timeline."""
         meeting = self.meeting
         projection = meeting.projection()
-        box = meeting.timebox()
         now = meeting.clock.now()
-        where = f"{meeting.programme.title} › {meeting.session.title}"
-        self.query_one(StatusBar).show_time(now, where, projection.delay_minutes, projection.summary())
-        self.query_one(ItemPanel).show_timebox(box.label(), box.state)
+        # The clock follows the item running, whatever is on screen; the panel shows the
+        # countdown only for the item running, and the times of any other.
+        where = meeting.whereabouts(projection)
+        bar = self.query_one(StatusBar)
+        bar.show_time(now, where, projection.delay_minutes, projection.summary(), rehearsal=meeting.notes.run.rehearsal)
+        self.query_one(ItemPanel).show_timebox(*meeting.viewed_timebox(projection))
         self.query_one(Timeline).show(meeting.programme, projection, meeting.session.id)
 
     # -- changing the meeting ------------------------------------------------------
@@ -292,6 +294,15 @@ class RunScreen(ThemeActions, CaptureScreen):
         from facilitator.tui.screens.present import PresentScreen  # lazily: start-up time
 
         self.app.push_screen(PresentScreen.following(self))
+
+    def action_room_next_prompt(self) -> None:
+        self.change(self.meeting.room_prompt_step, 1)
+
+    def action_room_previous_prompt(self) -> None:
+        self.change(self.meeting.room_prompt_step, -1)
+
+    def action_start_next_item(self) -> None:
+        self.change(self.meeting.start_next)
 
     def action_start_item(self) -> None:
         self.change(self.meeting.start_item)  # the notice says what started, and what it ended

@@ -28,12 +28,15 @@ class StatusBar(Widget):
         self.where = ""
         self.delay_minutes = 0
         self.summary = ""
+        self.rehearsal = ""
         self.save_state = "saved"
         self.save_message = ""
         self._drawn: tuple = ()
 
-    def show_time(self, now: dt.datetime, where: str, delay_minutes: int, summary: str) -> None:
+    def show_time(self, now: dt.datetime, where: str, delay_minutes: int, summary: str, rehearsal=None) -> None:
         self.now, self.where, self.delay_minutes, self.summary = now, where, delay_minutes, summary
+        self.rehearsal = "" if rehearsal is None else (
+            f"REHEARSAL ×{rehearsal.speed:g}" if rehearsal.speed != 1 else "REHEARSAL")
         self._draw()
 
     def on_mount(self) -> None:
@@ -53,7 +56,7 @@ class StatusBar(Widget):
         # Called every second: when nothing it shows has changed (a rehearsal
         # clock that stands still, a save state set twice) it draws nothing.
         drawn = (self.now, self.where, self.delay_minutes, self.summary, self.save_state, self.save_message,
-                 self.app.theme)
+                 self.rehearsal, self.app.theme)
         if drawn != self._drawn:
             self._drawn = drawn
             self.refresh()  # one line, docked: its size never depends on the text
@@ -62,6 +65,8 @@ class StatusBar(Widget):
         """Clock, where the meeting is (cut with "…" first), delay, save state, across the width."""
         app = self.app
         clock = Text(f" {self.now:%H:%M:%S} " if self.now else "", style=badge(app, "primary"))
+        if self.rehearsal:  # never mistaken for the live day
+            clock.append(f" {self.rehearsal} ", style=badge(app, "warning"))
         delay = Text(f" {self.summary} ")
         if self.delay_minutes > 0:
             delay.stylize(badge(app, "warning"))
