@@ -17,7 +17,7 @@ the one running at the same minute.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -39,7 +39,10 @@ class Meeting:
                  live: bool | None = None) -> None:
         self.planned = programme  # the programme file's agenda; `programme` is the agenda as run
         self.clock = clock
-        self.notes = notes
+        self._notes = notes
+        # Called after every change to the notes: the app saves there, in one place, so no
+        # screen has to remember to (see FacilitatorApp.notes_changed).
+        self.on_change: Callable[[], None] | None = None
         # A run says in its notes whether it is a rehearsal (and on which clock), so the
         # projector follows its time and the exports say REHEARSAL: `rehearsal` for a
         # rehearsal, `live=True` for a live run; neither keeps what the notes say.
@@ -67,6 +70,18 @@ class Meeting:
         if not self.programme.session(self.notes.run.session_id):
             first = self.programme.sessions[0]
             self.notes = ops.move_to(self.notes, first.id, first.prompts[0].id if first.prompts else "")
+
+    @property
+    def notes(self) -> Notes:
+        """Everything the run holds; every change replaces it (and is announced to `on_change`)."""
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: Notes) -> None:
+        changed = value is not self._notes
+        self._notes = value
+        if changed and self.on_change is not None:
+            self.on_change()
 
     # -- the agenda as run ---------------------------------------------------------
 

@@ -60,6 +60,10 @@ def _close_every_app():
 def start(tmp_path: Path, notes: Path, *extra: str) -> PtyApp:
     app = PtyApp(["--notes", str(notes), "--clock", "10:16", *extra], cwd=tmp_path)
     _STARTED.append(app)
+    # A rehearsal clock (--clock) on a folder of live notes asks first: yes, here.
+    shown = app.wait_for(lambda s: "[y/N]" in s or ("saved" in s and "Answer" in s), what="the run screen")
+    if "[y/N]" in shown:
+        app.type("y\r")
     app.wait_started()
     return app
 

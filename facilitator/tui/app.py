@@ -110,6 +110,7 @@ class FacilitatorApp(App[None]):
             return str(path)
 
     def on_mount(self) -> None:
+        self.meeting.on_change = self.notes_changed  # every change to the meeting's notes is saved, here
         if self.folder is not None:
             self.saver = AutoSaver(self.folder, lambda s: self.post_message(SaveStatusChanged(s)), self.retry_seconds)
         self.push_screen(RunScreen())
@@ -161,7 +162,6 @@ class FacilitatorApp(App[None]):
             if hasattr(screen, "refresh_all"):
                 screen.refresh_all()
         if kept:
-            self.notes_changed()
             self.notify(f"Recorded the {plural(len(kept), 'answer')} typed while the notes were read", timeout=4)
 
     def keep_until_loaded(self, group: str, text: str) -> None:
@@ -199,13 +199,10 @@ class FacilitatorApp(App[None]):
         """Undo the last change to the answers, save, and say what was undone."""
         if self.still_loading():
             return False
-        before = self.meeting.notes
         undone = self.meeting.undo()
         if undone is None:
             self.notify("Nothing to undo", severity="warning")
             return False
-        if self.meeting.notes is not before:
-            self.notes_changed()
         self.notify(f"Undone: {undone}", timeout=3)
         return True
 

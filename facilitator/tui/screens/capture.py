@@ -74,7 +74,6 @@ class CaptureScreen(FacilitatorScreen):
                 self.set_focus(self.capture_bar.group_input)
             return False
         self.show_captured(answer)
-        app.notes_changed()
         return True
 
     def leave_capture(self) -> None:

@@ -235,7 +235,6 @@ class ExerciseScreen(CaptureScreen):
         if not self.app.apply(action, *args):
             return False
         self.redraw(sorted(set(columns)), select)
-        self.facilitator.notes_changed()
         return True
 
     def _file(self, target: int, follow: bool) -> None:

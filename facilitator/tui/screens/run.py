@@ -230,7 +230,6 @@ class RunScreen(ThemeActions, CaptureScreen):
             board.replace_row(index, board.rows[index]._replace(answer=found[1]))
         else:
             self.refresh_board(select=answer_id)
-        self.facilitator.notes_changed()
         return True
 
     def _still_loading(self) -> bool:
@@ -241,7 +240,6 @@ class RunScreen(ThemeActions, CaptureScreen):
         if not self.app.apply(action, *args):
             return False
         self.refresh_all(select)
-        self.facilitator.notes_changed()
         return True
 
     def record(self, group: str, text: str) -> Answer:
