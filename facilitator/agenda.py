@@ -53,7 +53,10 @@ def as_run(programme: Programme, changes: Sequence[AgendaChange]) -> AgendaAsRun
 
 @lru_cache(maxsize=32)
 def _as_run(programme: Programme, changes: tuple[AgendaChange, ...]) -> AgendaAsRun:
-    sessions = list(programme.sessions)
+    # Once the day changes, every planned item keeps the length the programme planned for it:
+    # dropping the 15:00 item must not stretch lunch to fill its place, nor an inserted item
+    # shrink the discussion before it. (Unchanged, the programme is planned exactly as written.)
+    sessions = _with_planned_lengths(programme) if changes else list(programme.sessions)
     dropped: dict[str, Session] = {}
     notes: dict[str, list[str]] = {}
     for item in changes:
@@ -67,10 +70,22 @@ def _as_run(programme: Programme, changes: tuple[AgendaChange, ...]) -> AgendaAs
     )
 
 
+def with_dropped(as_run: AgendaAsRun) -> list[tuple[Session, bool]]:
+    """(item, dropped) in the order of the day as run, each dropped item where the programme had it."""
+    rows = [(s, False) for s in as_run.programme.sessions]
+    planned_ids = [s.id for s in as_run.planned.sessions]
+    for dropped in as_run.dropped:
+        before = set(planned_ids[: planned_ids.index(dropped.id)]) if dropped.id in planned_ids else set()
+        at = max((i + 1 for i, (s, _) in enumerate(rows) if s.id in before), default=0)
+        rows.insert(at, (dropped, True))
+    return rows
+
+
 def change(programme: Programme, changes: Sequence[AgendaChange], item: AgendaChange) -> tuple[AgendaChange, ...]:
     """`changes` with `item` added, after checking the agenda still makes sense; NotesError says why not."""
     current = as_run(programme, changes)
-    sessions, dropped = _apply(list(current.programme.sessions), {d.id: d for d in current.dropped}, item)
+    start = list(current.programme.sessions) if changes else _with_planned_lengths(programme)
+    sessions, dropped = _apply(start, {d.id: d for d in current.dropped}, item)
     problem = order_problem(sessions)
     if problem:
         raise NotesError(problem)
@@ -79,6 +94,23 @@ def change(programme: Programme, changes: Sequence[AgendaChange], item: AgendaCh
 
 
 # ------------------------------------------------------------------ applying
+
+
+def _with_planned_lengths(programme: Programme) -> list[Session]:
+    from facilitator.schedule import plan  # the schedule plans an agenda; the agenda does not need it otherwise
+
+    slots = {slot.session_id: slot for slot in plan(programme)}
+    return [
+        replace(s, duration=slots[s.id].planned_minutes) if s.duration is None and not _last_of_day(programme, s)
+        else s
+        for s in programme.sessions
+    ]
+
+
+def _last_of_day(programme: Programme, session: Session) -> bool:
+    """The day's last item (typically "ends at 18:00") keeps no length: it marks the end."""
+    same_day = [s for s in programme.sessions if s.date == session.date]
+    return same_day[-1].id == session.id
 
 
 def _index(sessions: Sequence[Session], session_id: str) -> int:
@@ -206,7 +238,7 @@ def slug(text: str, fallback: str) -> str:
     words = re.findall(r"[a-z0-9]+", ascii_text)
     out = ""
     for word in words:
-        candidate = f"{out}-{word}" if out else word
+        candidate = f"{out}-{word}" if out else word[:40]
         if len(candidate) > 40:
             break
         out = candidate

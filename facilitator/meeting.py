@@ -249,7 +249,7 @@ class Meeting:
         self.notes = self.notes.with_run(changes=changes)
         self._keep_on_agenda()
 
-    def add_item(self, title: str, kind: str = "discussion", *, after: str | None = None,
+    def add_item(self, title: str, kind: str = "discussion", after: str | None = None,
                  start: dt.time | None = None, duration: int | None = None) -> Session:
         """Insert an item after `after` (default: the item on screen); returns it."""
         after_id = self.session.id if after is None else after

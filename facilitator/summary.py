@@ -20,8 +20,14 @@
   same answer in Markdown, HTML, Word, CSV and JSON;
 - **participation**: every group that spoke, how often, on which items; and the
   programme's groups that did not contribute;
-- **time**: per item the planned and actual length and the delay; the day's
-  total delay (see `Summary.total_delay_minutes`).
+- **time**: per item the planned and actual length and the delay; per day
+  how late or early it ran (`Summary.days`). Planned times are always on the
+  programme's dates, actual times are when things happened; a delay compares
+  times of day, so a rehearsal on another day reads as the day it rehearses;
+- **the agenda as run** (`facilitator.agenda`): items in the order they ran,
+  an item added on the day among them, a dropped one where the programme had
+  it, each with a note of what changed ("added on the day (11:02)",
+  "dropped (10:16)", "moved from 15:00 (12:40)"); a rehearsal says so.
 
 The TUI review screen, `facilitator summary` and every exporter read these
 figures, so they always agree. Nothing here reads a clock or a file.
@@ -33,10 +39,11 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from facilitator.notes import Answer, ItemNotes, Notes, Theme
+from facilitator import agenda
+from facilitator.notes import Answer, ItemNotes, Notes, Rehearsal, Theme
 from facilitator.programme import Person, Programme, Session
 from facilitator.schedule import plan
 
@@ -185,6 +192,9 @@ class ItemSummary:
     starred: tuple[Answer, ...]
     by_group: tuple[GroupAnswers, ...]  # every answer of the item, by group
     exercise: CategoryTable | None  # only for an item of kind exercise that has answers
+    agenda_note: str = ""  # what changed for it on the day ("added on the day (11:02)"; "" as planned)
+    added: bool = False  # added on the day (not in the programme file)
+    dropped: bool = False  # taken off the agenda on the day (its notes, if any, stay)
 
     @property
     def answer_count(self) -> int:
@@ -204,17 +214,35 @@ class ItemSummary:
 
     @property
     def start_delay_minutes(self) -> int | None:
-        """How late (+) or early (-) the item started against the plan."""
+        """How late (+) or early (-) the item started against the plan (times of day)."""
         if self.actual_start is None or self.planned_start is None:
             return None
-        return minutes(self.actual_start - self.planned_start)
+        return minutes(self.actual_start - on_day_of(self.planned_start, self.actual_start, self.planned_start))
 
     @property
     def end_delay_minutes(self) -> int | None:
-        """How late (+) or early (-) the item ended against the plan."""
-        if self.actual_end is None or self.planned_end is None:
+        """How late (+) or early (-) the item ended against the plan (times of day)."""
+        if self.actual_end is None or self.planned_end is None or self.planned_start is None:
             return None
-        return minutes(self.actual_end - self.planned_end)
+        return minutes(self.actual_end - on_day_of(self.planned_end, self.actual_start or self.actual_end,
+                                                   self.planned_start))
+
+
+def on_day_of(planned: dt.datetime, actual: dt.datetime, planned_day: dt.datetime) -> dt.datetime:
+    """`planned` moved by whole days so that the planned day falls on the day it ran: a rehearsal on
+    another date (or a re-run) compares times of day, as the run screen does."""
+    return planned + (actual.date() - planned_day.date())
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """One day of the programme: when it was planned and how it ran."""
+
+    date: dt.date
+    items: tuple[str, ...]  # the day's item ids, in agenda order
+    planned_end: dt.datetime | None
+    delay_minutes: int | None  # how late (+) or early (-) the day ran where it last stood; None: no time recorded
+    ended: bool  # its last item has a recorded end
 
 
 @dataclass(frozen=True)
@@ -248,8 +276,10 @@ class Summary:
     participation: tuple[GroupParticipation, ...]  # most contributions first
     silent_groups: tuple[str, ...]  # the programme's groups with no answer, programme order
     key_points: tuple[KeyPoint, ...]  # starred answers, agenda order
-    current_item: str
+    current_item: str  # the item running ("" between items): where the room is
     current_prompt: str
+    rehearsal: Rehearsal | None = None  # the run was a rehearsal, on this clock
+    days: tuple[DaySummary, ...] = ()
     # answer id -> its number (see the module docstring)
     numbers: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -263,20 +293,26 @@ class Summary:
 
     @property
     def total_delay_minutes(self) -> int | None:
-        """How late (+) or early (-) the day ran where it last stood.
+        """How late (+) or early (-) the last day run ran where it last stood (see `day_delay`)."""
+        return day_delay(self.items)
 
-        The end delay of the last item (agenda order) with a recorded end;
-        failing that, the start delay of the last started item; None when no
-        time was recorded.
-        """
-        ended = [i.end_delay_minutes for i in self.items if i.end_delay_minutes is not None]
-        if ended:
-            return ended[-1]
-        started = [i.start_delay_minutes for i in self.items if i.start_delay_minutes is not None]
-        return started[-1] if started else None
+    @property
+    def several_days(self) -> bool:
+        return len(self.days) > 1
 
     def item(self, item_id: str) -> ItemSummary | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+
+def day_delay(items: Iterable[ItemSummary]) -> int | None:
+    """How late (+) or early (-) a day ran where it last stood: the end delay of its last item with a
+    recorded end; failing that, the start delay of its last started item; None when no time was recorded."""
+    items = list(items)
+    ended = [i.end_delay_minutes for i in items if i.end_delay_minutes is not None]
+    if ended:
+        return ended[-1]
+    started = [i.start_delay_minutes for i in items if i.start_delay_minutes is not None]
+    return started[-1] if started else None
 
 
 # ----------------------------------------------------------------- building
@@ -429,18 +465,6 @@ def _item(
     )
 
 
-def _planned(slot, timing) -> tuple[dt.datetime, dt.datetime]:  # noqa: ANN001 - schedule.Slot, notes.Timing
-    planned = (slot.planned_start, slot.planned_end)
-    if timing.started_at is not None and timing.started_at.date() != slot.planned_start.date():
-        # Rehearsed or re-run on another day than the programme's: compare times
-        # of day, as the run screen does, by putting the plan on the day it ran.
-        shift = dt.datetime.combine(timing.started_at.date(), dt.time()) - dt.datetime.combine(
-            slot.planned_start.date(), dt.time()
-        )
-        planned = (slot.planned_start + shift, slot.planned_end + shift)
-    return planned
-
-
 def _participation(items: list[ItemSummary], named: Iterable[str]) -> tuple[GroupParticipation, ...]:
     spoke: dict[str, dict[str, int]] = {}
     for item in items:
@@ -462,14 +486,22 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
     roster = programme.roster(notes.groups_used())
     name = {typed: roster.canonical(typed) for typed in notes.groups_used()}.__getitem__
     counter = itertools.count(1)
-    slots = {slot.session_id: slot for slot in plan(programme)}
+    as_run = agenda.as_run(programme, notes.run.changes)
+    # Planned times: the programme's own plan; an item added on the day, as the agenda planned it then.
+    slots = {slot.session_id: slot for slot in plan(as_run.programme)}
+    slots.update({slot.session_id: slot for slot in plan(programme)})
     items: list[ItemSummary] = []
-    for number, session in enumerate(programme.sessions, 1):
-        timing = notes.run.timing(session.id)
-        planned = _planned(slots[session.id], timing)
-        items.append(_item(number, session.id, session, notes.item(session.id), planned, timing, name, counter))
+    number = 0
+    for session, dropped in agenda.with_dropped(as_run):
+        number += 0 if dropped else 1
+        slot = slots[session.id]
+        item = _item(number if not dropped else 0, session.id, session, notes.item(session.id),
+                     (slot.planned_start, slot.planned_end), notes.run.timing(session.id), name, counter)
+        items.append(replace(item, agenda_note=as_run.note(session.id), added=as_run.added(session.id),
+                             dropped=dropped))
+    known = {i.id for i in items}
     for item_id, item in notes.items.items():
-        if programme.session(item_id) is None and item.answers:
+        if item_id not in known and item.answers:
             items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id), name, counter))
 
     participation = _participation(items, programme.groups)
@@ -492,7 +524,26 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
         participation=participation,
         silent_groups=tuple(g for g in programme.groups if g not in spoke),
         key_points=key_points,
-        current_item=notes.run.session_id,
-        current_prompt=notes.run.prompt_id,
+        current_item=notes.run.running,
+        current_prompt=notes.run.room_prompt_id if notes.run.running else "",
         numbers=MappingProxyType(numbers),
+        rehearsal=notes.run.rehearsal,
+        days=_days(items),
+    )
+
+
+def _days(items: list[ItemSummary]) -> tuple[DaySummary, ...]:
+    days: dict[dt.date, list[ItemSummary]] = {}
+    for item in items:
+        if item.date is not None and not item.dropped:
+            days.setdefault(item.date, []).append(item)
+    return tuple(
+        DaySummary(
+            date=day,
+            items=tuple(i.id for i in found),
+            planned_end=found[-1].planned_end,
+            delay_minutes=day_delay(found),
+            ended=found[-1].actual_end is not None,
+        )
+        for day, found in sorted(days.items())
     )

@@ -33,7 +33,7 @@ def built(tmp_path: Path):
 def test_json_holds_the_whole_run(built) -> None:
     programme, notes, _ = built
     data = json.loads(export(programme, notes, "json"))
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     assert data["programme"]["title"] == programme.title
     assert data["programme"]["dates"] == ["2030-05-22"]
     assert data["programme"]["venue"] == "Salle B, Geneva"

@@ -77,11 +77,54 @@ def day_ran(minutes: int | None) -> str:
     return f"; the day ran {abs(minutes)} min {'late' if minutes > 0 else 'early'}."
 
 
-def planned(item: ItemSummary) -> str:
-    """ "09:15–12:00 (165 min)"."""
+def ran(summary: Summary) -> str:
+    """The end of the summary's first sentence, per day when the programme has several:
+    "; day 1 ran 12 min late, day 2 on time so far." (a day without recorded times is left out)."""
+    if not summary.several_days:
+        return day_ran(summary.total_delay_minutes)
+    parts = []
+    for n, day in enumerate(summary.days, 1):
+        if day.delay_minutes is None:
+            continue
+        how = "on time" if day.delay_minutes == 0 else (
+            f"{abs(day.delay_minutes)} min {'late' if day.delay_minutes > 0 else 'early'}")
+        parts.append(f"day {n} ({day.date.day} {day.date:%b}) ran {how}" + ("" if day.ended else " so far"))
+    return "; " + ", ".join(parts) + "." if parts else "."
+
+
+def day_title(day: dt.date) -> str:
+    """ "Thursday 6 December 2012"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def day_heads(summary: Summary) -> dict[str, str]:
+    """For a programme of several days: the first item of each day -> "Day 2 — Thursday 6 December 2012"."""
+    if not summary.several_days:
+        return {}
+    return {day.items[0]: f"Day {n} — {day_title(day.date)}" for n, day in enumerate(summary.days, 1) if day.items}
+
+
+def rehearsal_note(summary: Summary) -> str:
+    """ "Recorded on a rehearsal clock started at 09:55, 30× real time: not notes of the meeting." or ""."""
+    rehearsal = summary.rehearsal
+    if rehearsal is None:
+        return ""
+    speed = f", {rehearsal.speed:g}× real time" if rehearsal.speed != 1 else ""
+    return f"REHEARSAL — recorded on a rehearsal clock started at {rehearsal.clock_start:%H:%M}{speed}: " \
+        "not notes of the meeting."
+
+
+def title_prefix(summary: Summary) -> str:
+    return "REHEARSAL — " if summary.rehearsal is not None else ""
+
+
+def planned(item: ItemSummary, with_day: bool = False) -> str:
+    """ "09:15–12:00 (165 min)"; with the day for a programme of several days: "Thu 6 Dec 09:15–12:00"."""
     text = span(item.planned_start, item.planned_end)
     if text and item.planned_minutes:
         text += f" ({item.planned_minutes} min)"
+    if text and with_day and item.planned_start is not None:
+        text = f"{item.planned_start:%a} {item.planned_start.day} {item.planned_start:%b} {text}"
     return text
 
 
@@ -168,7 +211,9 @@ def prompt_parts(prompt: PromptSummary) -> Parts:
 
 
 def item_parts(item: ItemSummary) -> Parts:
-    """ "2. Coordination…", or "side-event (not in the programme)"."""
+    """ "2. Coordination…", "Monitoring… (dropped on the day)", or "side-event (not in the programme)"."""
+    if item.dropped:
+        return [(item.title, True), (" (dropped on the day)", False)]
     if item.number:
         return [(f"{item.number}. ", False), (item.title, True)]
     return [(item.title, True), (" (not in the programme)", False)]

@@ -254,7 +254,8 @@ def _item(item: ItemSummary, width: int) -> list[str]:
     out += _facts(
         [
             ("Planned", c.planned(item)),
-            ("Actual", (c.actual(item) or "not recorded") if item.in_programme else ""),
+            ("Actual", (c.actual(item) or "not recorded") if item.in_programme and not item.dropped else ""),
+            ("On the day", item.agenda_note),
             ("Presenters", "; ".join(str(p) for p in item.presenters)),
             ("Location", item.location),
         ],
@@ -292,9 +293,11 @@ def _participation(summary: Summary, width: int) -> list[str]:
 
 def _opening(summary: Summary, prefix: str, line: str) -> list[str]:
     programme = summary.programme
-    out = [_p([(prefix, "", "ltr"), (programme.title, "", "auto")], "Title")]
+    out = [_p([(c.title_prefix(summary) + prefix, "", "ltr"), (programme.title, "", "auto")], "Title")]
     if programme.subtitle:
         out.append(_text_p(programme.subtitle, "Subtitle"))
+    if summary.rehearsal is not None:
+        out.append(_p([(c.rehearsal_note(summary), BOLD, "ltr")], "Lead"))
     out += _facts(
         [("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))]
     )
@@ -306,7 +309,10 @@ def render_notes(summary: Summary, now: dt.datetime | None = None) -> bytes:
     doc, width = _document(summary, "Rapporteur's notes", now)
     body = _opening(summary, "", f"{summary.answer_count} answers from {len(summary.participation)} groups.")
     body += _participation(summary, width)
+    days = c.day_heads(summary)
     for item in summary.items:
+        if item.id in days:
+            body.append(_p([(days[item.id], "", "ltr")], "Heading1"))
         body += _item(item, width)
     return _save(doc, body)
 
@@ -347,7 +353,8 @@ def _themes(prompt: PromptSummary) -> list[str]:
 
 def _time_table(summary: Summary, width: int) -> str:
     rows = [
-        [c.item_heading(i), c.planned(i), c.actual(i), c.delay(i.end_delay_minutes)]
+        [c.item_heading(i) + (f" ({i.agenda_note})" if i.agenda_note else ""), c.planned(i, summary.several_days),
+         c.actual(i), c.delay(i.end_delay_minutes)]
         for i in summary.items
         if i.in_programme
     ]
@@ -358,7 +365,7 @@ def render_summary(summary: Summary, now: dt.datetime | None = None) -> bytes:
     """The co-chairs' summary as a .docx file's bytes."""
     doc, width = _document(summary, "Co-chairs' summary", now)
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    body = _opening(summary, "Summary: ", line + c.day_ran(summary.total_delay_minutes))
+    body = _opening(summary, "Summary: ", line + c.ran(summary))
     if summary.key_points:
         body.append(_p([("Key points", "", "ltr")], "Heading1"))
         for n, point in enumerate(summary.key_points, 1):

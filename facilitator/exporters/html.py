@@ -54,6 +54,8 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; } tr.total t
 .chart .fill { display: block; background: var(--bar); height: 100%;
                -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .chart .n { text-align: right; }
+h2.day { font-size: 1.5em; border-bottom: 3px solid var(--ink); margin-top: 2.2em; }
+.rehearsal { border: 2px solid var(--key); color: var(--key); padding: .3em .6em; }
 @page { size: A4; margin: 18mm 16mm 20mm;
         @bottom-center { content: "Page " counter(page) " of " counter(pages);
                          font: 8.5pt sans-serif; color: #5f6368; } }
@@ -101,9 +103,11 @@ def _facts(facts: list[tuple[str, str]]) -> str:
 
 def heading(summary: Summary, prefix: str = "") -> list[str]:
     programme = summary.programme
-    out = [f"<header><h1>{e(prefix)}{b(programme.title)}</h1>"]
+    out = [f"<header><h1>{e(c.title_prefix(summary) + prefix)}{b(programme.title)}</h1>"]
     if programme.subtitle:
         out.append(f'<p class="subtitle">{b(programme.subtitle)}</p>')
+    if summary.rehearsal is not None:
+        out.append(f'<p class="rehearsal"><b>{e(c.rehearsal_note(summary))}</b></p>')
     out.append(
         _facts([("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))])
     )
@@ -190,7 +194,8 @@ def _item(item: ItemSummary) -> list[str]:
         _facts(
             [
                 ("Planned", c.planned(item)),
-                ("Actual", (c.actual(item) or "not recorded") if item.in_programme else ""),
+                ("Actual", (c.actual(item) or "not recorded") if item.in_programme and not item.dropped else ""),
+                ("On the day", item.agenda_note),
                 ("Presenters", "; ".join(str(p) for p in item.presenters)),
                 ("Location", item.location),
             ]
@@ -224,20 +229,28 @@ def render_notes(summary: Summary) -> str:
     body.append(f"<p>{summary.answer_count} answers from {len(summary.participation)} groups.</p>")
     if summary.participation:
         body += participation(summary)
+    days = c.day_heads(summary)
     for item in summary.items:
+        if item.id in days:
+            body.append(f'<h2 class="day">{e(days[item.id])}</h2>')
         body += _item(item)
     return page(summary.programme.title, body)
 
 
 def _time_table(summary: Summary) -> str:
     rows = [
-        f"<tr><td>{parts(c.item_parts(i))}</td><td>{e(c.planned(i))}</td><td>{e(c.actual(i))}</td>"
+        f"<tr><td>{parts(c.item_parts(i))}{_on_the_day(i)}</td><td>{e(c.planned(i, summary.several_days))}</td>"
+        f"<td>{e(c.actual(i))}</td>"
         f'<td class="n">{e(c.delay(i.end_delay_minutes))}</td></tr>'
         for i in summary.items
         if i.in_programme
     ]
     head = ["<th>Item</th>", "<th>Planned</th>", "<th>Actual</th>", '<th class="n">End delay</th>']
     return _table(head, rows, "time")
+
+
+def _on_the_day(item: ItemSummary) -> str:
+    return f' <span class="marks">({e(item.agenda_note)})</span>' if item.agenda_note else ""
 
 
 def _key_points(summary: Summary) -> list[str]:
@@ -268,7 +281,7 @@ def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     body = heading(summary, "Summary: ")
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    body.append(f"<p><b>{e(line)}</b>" + e(c.day_ran(summary.total_delay_minutes)) + "</p>")
+    body.append(f"<p><b>{e(line)}</b>" + e(c.ran(summary)) + "</p>")
     if summary.key_points:
         body += _key_points(summary)
     body += participation(summary)

@@ -29,7 +29,8 @@ from facilitator import __version__
 from facilitator.notes import Answer
 from facilitator.summary import UNCLASSIFIED, CategoryTable, ItemSummary, PromptSummary, Summary
 
-SCHEMA = 2  # 2: answers in document order with `number` and `counted_as`; the unclassified column is ""
+# 2: answers numbered in document order, the unclassified column is ""; 3: run.current_item is the item running
+SCHEMA = 3
 
 
 def _when(value: dt.datetime | dt.date | None) -> str | None:
@@ -111,6 +112,7 @@ def _item(item: ItemSummary) -> dict[str, Any]:
         "start_delay_minutes": item.start_delay_minutes,
         "end_delay_minutes": item.end_delay_minutes,
         "answer_count": item.answer_count,
+        "agenda": {"added": item.added, "dropped": item.dropped, "note": item.agenda_note},
         "prompts": [_prompt(p) for p in item.prompts],
         "themes": [
             {
@@ -124,6 +126,14 @@ def _item(item: ItemSummary) -> dict[str, Any]:
         ],
         "exercise": _table(item.exercise),
     }
+
+
+def _rehearsal(summary: Summary) -> dict[str, Any] | None:
+    rehearsal = summary.rehearsal
+    if rehearsal is None:
+        return None
+    return {"clock_start": _when(rehearsal.clock_start), "speed": rehearsal.speed,
+            "wall_start": _when(rehearsal.wall_start)}
 
 
 def as_data(summary: Summary) -> dict[str, Any]:
@@ -148,6 +158,12 @@ def as_data(summary: Summary) -> dict[str, Any]:
             "current_prompt": summary.current_prompt,
             "answer_count": summary.answer_count,
             "total_delay_minutes": summary.total_delay_minutes,
+            "rehearsal": _rehearsal(summary),
+            "days": [
+                {"date": day.date.isoformat(), "items": list(day.items), "delay_minutes": day.delay_minutes,
+                 "ended": day.ended}
+                for day in summary.days
+            ],
         },
         "items": [_item(item) for item in summary.items],
         "participation": [

@@ -106,9 +106,11 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[
 
 def heading(summary: Summary, prefix: str = "") -> list[str]:
     programme = summary.programme
-    out = [f"# {prefix}{inline(programme.title)}", ""]
+    out = [f"# {c.title_prefix(summary)}{prefix}{inline(programme.title)}", ""]
     if programme.subtitle:
         out += [f"*{inline(programme.subtitle)}*", ""]
+    if summary.rehearsal is not None:
+        out += [f"**{inline(c.rehearsal_note(summary))}**", ""]
     facts = [("Date", c.dates(programme)), ("Venue", programme.venue), ("Chairs", "; ".join(c.chairs(programme)))]
     out += [f"- **{label}:** {inline(value)}" for label, value in facts if value]
     return out + [""]
@@ -154,7 +156,8 @@ def _item(item: ItemSummary) -> list[str]:
     out = [f"## {heading_text(c.item_parts(item))}", ""]
     facts = [
         ("Planned", c.planned(item)),
-        ("Actual", (c.actual(item) or "not recorded") if item.in_programme else ""),
+        ("Actual", (c.actual(item) or "not recorded") if item.in_programme and not item.dropped else ""),
+        ("On the day", item.agenda_note),
         ("Presenters", "; ".join(str(p) for p in item.presenters)),
         ("Location", item.location),
     ]
@@ -188,7 +191,10 @@ def render_notes(summary: Summary) -> str:
     out += [f"{summary.answer_count} answers from {groups} group{'s' * (groups != 1)}.", ""]
     if summary.participation:
         out += ["## Participation", ""] + participation(summary)
+    days = c.day_heads(summary)
     for item in summary.items:
+        if item.id in days:
+            out += [f"## {inline(days[item.id])}", ""]
         out += _item(item)
     return "\n".join(out).rstrip() + "\n"
 
@@ -224,12 +230,13 @@ def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     out = heading(summary, "Summary: ")
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    out += [line + c.day_ran(summary.total_delay_minutes), ""]
+    out += [line + c.ran(summary), ""]
     if summary.key_points:
         out += _key_points(summary)
     out += ["## Participation", ""] + participation(summary)
     rows = [
-        [cell(c.item_heading(i)), cell(c.planned(i)), cell(c.actual(i)), cell(c.delay(i.end_delay_minutes))]
+        [cell(c.item_heading(i) + (f" ({i.agenda_note})" if i.agenda_note else "")),
+         cell(c.planned(i, summary.several_days)), cell(c.actual(i)), cell(c.delay(i.end_delay_minutes))]
         for i in summary.items
         if i.in_programme
     ]

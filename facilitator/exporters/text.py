@@ -291,7 +291,9 @@ def _times(summary: Summary) -> Block:
             delay = item.end_delay_minutes
             style = "red" if delay and delay > 0 else "green" if delay is not None else ""
             heading = [(text, "", captured) for text, captured in c.item_parts(item)]
-            rows.append([heading, [(c.planned(item), "", False)], [(c.actual(item), "", False)],
+            if item.agenda_note:
+                heading.append((f" ({item.agenda_note})", "dim", False))
+            rows.append([heading, [(c.planned(item, summary.several_days), "", False)], [(c.actual(item), "", False)],
                          [(c.delay(delay), style, False)]])  # fmt: skip
     return _table(["item", "planned", "actual", "delay"], rows, {3}, 1)
 
@@ -299,11 +301,13 @@ def _times(summary: Summary) -> Block:
 def overview_renderables(summary: Summary) -> list:
     """The day at a glance: heading, key points, participation, time."""
     programme = summary.programme
-    out: list[Any] = [_text([(programme.title, "bold", True)])]
+    out: list[Any] = [_text([(c.title_prefix(summary), "bold yellow", False), (programme.title, "bold", True)])]
+    if summary.rehearsal is not None:
+        out.append(_text([(c.rehearsal_note(summary), "yellow", False)]))
     facts = [c.dates(programme), programme.venue, "Chairs: " + "; ".join(c.chairs(programme))]
     out += [_text([(fact, "dim", True)]) for fact in facts if fact and fact != "Chairs: "]
     line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
-    out += [_section(""), _text([(line + c.day_ran(summary.total_delay_minutes), "", False)])]
+    out += [_section(""), _text([(line + c.ran(summary), "", False)])]
     if summary.key_points:
         out += _key_points(summary)
     out += _participation(summary)
@@ -314,7 +318,10 @@ def overview_renderables(summary: Summary) -> list:
 def renderables(summary: Summary) -> list:
     """The summary as Rich renderables: the overview, then every item that has answers."""
     out = overview_renderables(summary)
+    days = c.day_heads(summary)
     for item in summary.items:
+        if item.id in days and any(i.prompts for i in summary.items if i.date == item.date):
+            out.append(_section(days[item.id]))
         out.extend(item_renderables(item))
     return out
 

@@ -31,6 +31,8 @@ ACTIONS = [
     ("Filter the answers", "filter", "By text, group or theme"),
     ("Sort by votes", "sort_votes", "Or back to the order of capture"),
     ("Projector view", "projector", "For the room: clock, item, prompt, countdown (F5; b blanks it)"),
+    ("Agenda: insert, drop, move or retime an item, add a prompt", "agenda", "The agenda as it runs today (A)"),
+    ("Back to the item running", "go_to_running", "Where the room is"),
 ]
 
 

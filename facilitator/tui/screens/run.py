@@ -43,8 +43,12 @@ class CommandArea(Vertical):
         Binding("p", "screen.previous_item", "Prev item", id="previous_item", tooltip="Show the previous item"),
         Binding("right,]", "screen.next_prompt", "Next prompt", id="next_prompt", key_display="→"),
         Binding("left,[", "screen.previous_prompt", "Prev prompt", id="previous_prompt", key_display="←"),
-        Binding("s", "screen.start_item", "Start", id="start_item", tooltip="Record that this item starts now"),
-        Binding("x", "screen.end_item", "End", id="end_item", tooltip="Record that this item ends now"),
+        Binding("s", "screen.start_item", "Start", id="start_item",
+                tooltip="This item starts now (the item running ends at the same minute)"),
+        Binding("x", "screen.end_item", "End", id="end_item",
+                tooltip="The item running ends now, whatever is on screen (a break taken early, the day's end)"),
+        Binding("w", "screen.go_to_running", "Running", id="go_to_running", show=False,
+                tooltip="Back to the item running, at the prompt the room sees"),
         Binding("e,enter", "screen.edit", "Edit", id="edit", tooltip="Edit the selected answer"),
         Binding("d,delete", "screen.delete", "Delete", id="delete", tooltip="Delete the selected answer (u undoes)"),
         Binding("u", "screen.undo", "Undo", id="undo", tooltip="Undo the last change to the answers"),
@@ -55,6 +59,8 @@ class CommandArea(Vertical):
         Binding("b", "screen.exercise_board", "Board", id="exercise_board",
                 tooltip="Open the exercise board: classify the cards by category"),
         *THEME_BINDINGS,
+        Binding("A", "screen.agenda", "Agenda", id="agenda",
+                tooltip="Change the agenda on the day: insert, drop, move, retime an item; add a prompt"),
         Binding("R", "screen.review", "Review", id="review",
                 tooltip="The co-chairs' review: the summary of the day so far, item by item"),
         Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
@@ -260,6 +266,9 @@ class RunScreen(ThemeActions, CaptureScreen):
     def action_previous_prompt(self) -> None:
         self.change(self.meeting.previous_prompt)
 
+    def action_go_to_running(self) -> None:
+        self.change(self.meeting.go_to_running)
+
     def action_go_to(self, session_id: str, prompt_id: str = "") -> None:
         self.change(self.meeting.go_to, session_id, prompt_id or None)
 
@@ -282,6 +291,13 @@ class RunScreen(ThemeActions, CaptureScreen):
             self.notify("This item is not an exercise with categories", severity="warning")
             return
         self.app.push_screen(ExerciseScreen(), lambda _: self.refresh_all())
+
+    def action_agenda(self) -> None:
+        if self._still_loading():
+            return
+        from facilitator.tui.screens.agenda import AgendaScreen  # lazily: start-up time
+
+        self.app.push_screen(AgendaScreen(), lambda _: self.refresh_all())
 
     def action_review(self) -> None:
         from facilitator.tui.screens.review import ReviewScreen
