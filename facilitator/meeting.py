@@ -68,7 +68,11 @@ class Meeting:
         if (self.rehearsal is not None or self.live) and self.notes.run.rehearsal != self.rehearsal:
             self.notes = self.notes.with_run(rehearsal=self.rehearsal)
         if not self.programme.session(self.notes.run.session_id):
-            first = self.programme.sessions[0]
+            # A new run starts on the first item of the day the clock says, if it is one of the
+            # programme's days (day 2 of a meeting, or its rehearsal), else on the first item.
+            today = self.clock.now().date()
+            sessions = self.programme.sessions
+            first = next((s for s in sessions if s.date == today), sessions[0])
             self.notes = ops.move_to(self.notes, first.id, first.prompts[0].id if first.prompts else "")
 
     @property

@@ -214,7 +214,8 @@ async def test_the_disk_refuses_then_accepts_again(programme_2012, clock, tmp_pa
         notices = [n.message for n in app._notifications if "NOT SAVED" in n.message]
         assert len(notices) == 1, notices
         assert files(notes_dir) == before  # nothing half-written: the files are the morning's
-        assert not [n for n in os.listdir(notes_dir) if n.endswith(".tmp")]
+        # No temporary file left behind (one exists for an instant while a retry tries to write it).
+        await until(pilot, lambda: not [n for n in os.listdir(notes_dir) if n.endswith(".tmp")], what="no .tmp")
 
         disk.heal()
         await until(pilot, lambda: saved(app) and bar(app).save_state == "saved", what="the save after the disk heals")

@@ -309,6 +309,7 @@ def test_bundled_files_are_both_programmes_and_found_by_id() -> None:
     assert [f.name for f in files] == [
         "parallel-programme-2012-05-22.toml",
         "small-group-workshop-half-day.toml",
+        "two-day-expert-meeting.toml",
     ]
     for path in files:
         programme = load_programme(path)

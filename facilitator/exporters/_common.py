@@ -68,6 +68,11 @@ def delay(minutes: int | None) -> str:
     return f"+{minutes} min" if minutes > 0 else f"−{-minutes} min"
 
 
+def how_many(summary: Summary) -> str:
+    """ "57 answers from 12 groups", "1 answer from 1 group"."""
+    return f"{plural(summary.answer_count, 'answer')} from {plural(len(summary.participation), 'group')}"
+
+
 def day_ran(minutes: int | None) -> str:
     """The end of the summary's first sentence: "; the day ran 12 min late." or "."."""
     if minutes is None:

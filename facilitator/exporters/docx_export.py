@@ -307,7 +307,7 @@ def _opening(summary: Summary, prefix: str, line: str) -> list[str]:
 def render_notes(summary: Summary, now: dt.datetime | None = None) -> bytes:
     """The rapporteur's notes as a .docx file's bytes (`now`: when it was made, for its properties)."""
     doc, width = _document(summary, "Rapporteur's notes", now)
-    body = _opening(summary, "", f"{summary.answer_count} answers from {len(summary.participation)} groups.")
+    body = _opening(summary, "", f"{c.how_many(summary)}.")
     body += _participation(summary, width)
     days = c.day_heads(summary)
     for item in summary.items:
@@ -364,7 +364,7 @@ def _time_table(summary: Summary, width: int) -> str:
 def render_summary(summary: Summary, now: dt.datetime | None = None) -> bytes:
     """The co-chairs' summary as a .docx file's bytes."""
     doc, width = _document(summary, "Co-chairs' summary", now)
-    line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
+    line = c.how_many(summary)
     body = _opening(summary, "Summary: ", line + c.ran(summary))
     if summary.key_points:
         body.append(_p([("Key points", "", "ltr")], "Heading1"))

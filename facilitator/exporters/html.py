@@ -226,7 +226,7 @@ def participation(summary: Summary) -> list[str]:
 def render_notes(summary: Summary) -> str:
     """The rapporteur's notes: every answer, item by item."""
     body = heading(summary)
-    body.append(f"<p>{summary.answer_count} answers from {len(summary.participation)} groups.</p>")
+    body.append(f"<p>{e(c.how_many(summary))}.</p>")
     if summary.participation:
         body += participation(summary)
     days = c.day_heads(summary)
@@ -280,7 +280,7 @@ def _prompt_charts(prompt: PromptSummary) -> list[str]:
 def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     body = heading(summary, "Summary: ")
-    line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
+    line = c.how_many(summary)
     body.append(f"<p><b>{e(line)}</b>" + e(c.ran(summary)) + "</p>")
     if summary.key_points:
         body += _key_points(summary)

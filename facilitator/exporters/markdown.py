@@ -187,8 +187,7 @@ def participation(summary: Summary) -> list[str]:
 def render_notes(summary: Summary) -> str:
     """The rapporteur's notes: every answer, item by item."""
     out = heading(summary)
-    groups = len(summary.participation)
-    out += [f"{summary.answer_count} answers from {groups} group{'s' * (groups != 1)}.", ""]
+    out += [f"{c.how_many(summary)}.", ""]
     if summary.participation:
         out += ["## Participation", ""] + participation(summary)
     days = c.day_heads(summary)
@@ -229,7 +228,7 @@ def _themes(summary_item: ItemSummary) -> list[str]:
 def render_summary(summary: Summary) -> str:
     """The co-chairs' summary: key points, participation, time, themes, exercise tables."""
     out = heading(summary, "Summary: ")
-    line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
+    line = c.how_many(summary)
     out += [line + c.ran(summary), ""]
     if summary.key_points:
         out += _key_points(summary)

@@ -306,7 +306,7 @@ def overview_renderables(summary: Summary) -> list:
         out.append(_text([(c.rehearsal_note(summary), "yellow", False)]))
     facts = [c.dates(programme), programme.venue, "Chairs: " + "; ".join(c.chairs(programme))]
     out += [_text([(fact, "dim", True)]) for fact in facts if fact and fact != "Chairs: "]
-    line = f"{summary.answer_count} answers from {len(summary.participation)} groups"
+    line = c.how_many(summary)
     out += [_section(""), _text([(line + c.ran(summary), "", False)])]
     if summary.key_points:
         out += _key_points(summary)
