@@ -20,7 +20,7 @@ from facilitator.bundled import find
 from facilitator.clock import FakeClock
 from facilitator.exporters import export, export_summary
 from facilitator.meeting import Meeting
-from facilitator.notes import Notes, Rehearsal, RunState, Timing, empty_notes
+from facilitator.notes import Notes, Rehearsal, RunState, Timing
 from facilitator.present import RunFollower, projector_view
 from facilitator.programme import load_programme
 from facilitator.store import NotesFolder, load_notes

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes
@@ -203,6 +204,13 @@ async def test_the_disk_refuses_then_accepts_again(programme_2012, clock, tmp_pa
         await until(pilot, lambda: bar(app).save_state == "failed", what="NOT SAVED")
         label = bar(app).saved_label
         assert "NOT SAVED" in label and REASONS[error] in label
+        # The top line at 120 columns shows the reason itself, before any path (the full text is in the
+        # notice and the tooltip): it used to show "NOT SAVED: /tmp/…/opening.toml: not saved:…".
+        assert f"✖ NOT SAVED: {REASONS[error]}" in bar(app).render().plain
+        await pilot.press("f1")  # the help says it in full, with the file
+        notice = str(app.screen.query_one("#help-notice", Static).content)
+        assert REASONS[error] in notice and str(notes_dir) in notice
+        await pilot.press("escape")
         assert meeting.notes.answer_count() == 5  # kept in memory
         refused = disk.refused
         await until(pilot, lambda: disk.refused > refused + 2, what="retries")  # it keeps trying

@@ -71,3 +71,22 @@ async def test_export_from_the_palette_writes_a_file_and_names_it(programme_2012
     assert path.parent == notes_dir.parent / "exports" and path.suffix == ".csv"
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert sorted(r["group"] for r in rows) == ["Cambodia", "Colombia", "Peru", "Senegal", "Uganda"]
+
+
+async def test_a_review_closed_at_once_never_fails(programme_2012, clock, tmp_path):
+    """F5, Esc, F2, Esc typed at once once ended the app: a refresh ran after the review had gone."""
+    from facilitator.meeting import Meeting
+    from facilitator.notes import empty_notes
+    from facilitator.tui.app import make_app
+
+    app = make_app(Meeting(programme_2012, empty_notes(programme_2012.id), clock))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("escape")
+        screen = ReviewScreen()
+        app.push_screen(screen)
+        app.pop_screen()  # closed before it was ever drawn
+        screen.action_reload()  # a refresh queued behind the Esc
+        await pilot.pause()
+        await pilot.press("f5", "escape", "f2", "escape", "f2", "f5", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen) and app.is_running

@@ -366,12 +366,13 @@ class FacilitatorApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
+        failing = self.save_status.message if self.save_status.state == "failed" else ""
         self.push_screen(HelpScreen([
             ("everywhere", list(self.BINDINGS) + list(RunScreen.BINDINGS)),
             ("capture bar", [*CaptureBar.BINDINGS]),
             ("answer board", list(CommandArea.BINDINGS)),
             ("projector (F5)", list(PresentScreen.BINDINGS)),
-        ]))
+        ], notice=failing))
 
     async def action_quit(self) -> None:
         if self.saver is None or not self.saver.pending():

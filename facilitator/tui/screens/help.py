@@ -44,11 +44,15 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close help")]
 
-    def __init__(self, sources: list[tuple[str, list]]) -> None:
+    def __init__(self, sources: list[tuple[str, list]], notice: str = "") -> None:
+        """`notice`: why the notes are not saved, in full, when they are not (the top line has the reason)."""
         super().__init__()
         self.sources = sources
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            if self.notice:
+                yield Static(Text(f"NOT SAVED — {self.notice}", style="bold red"), id="help-notice")
             yield Static(INTRO, id="help-intro")
             yield Static(key_table(self.sources), id="help-keys")

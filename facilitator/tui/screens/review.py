@@ -51,16 +51,22 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.action_reload()
-        self.query_one(OptionList).focus()
+        for items in self.query("#review-items").results(OptionList):
+            items.focus()
 
     @property
     def summary(self) -> Summary:
         return self._summary
 
     def action_reload(self) -> None:
+        found = self.query("#review-items").results(OptionList)
+        items = next(found, None)
+        if items is None or not self.is_attached:
+            # Closed before it was drawn (F2 then Esc typed at once, or a refresh queued behind the
+            # Esc): there is nothing left to fill, and nothing to recount.
+            return
         meeting = self.app.meeting
         self._summary = summarize(meeting.programme, meeting.notes)
-        items = self.query_one(OptionList)
         chosen = items.highlighted_option.id if items.highlighted_option else None
         options = [Option(Text(f"The day: {self._summary.answer_count} answers"), id=OVERVIEW)]
         for item in self._summary.items:
@@ -80,6 +86,8 @@ class ReviewScreen(Screen):
             self._show(event.option.id)
 
     def _show(self, option_id: str) -> None:
+        if not self.is_attached:
+            return  # a highlight arriving after the screen closed
         summary = self._summary
         if option_id == OVERVIEW:
             parts = layout.overview_renderables(summary)
