@@ -88,7 +88,7 @@ def run_bare() -> None:
 
 
 def run_facilitator(notes_dir: str, clock_at: str) -> None:
-    # What `facilitator run` does (facilitator/launch.py), with a fake clock and no terminal.
+    # What `facilitator run` does (facilitator/cli/run.py), with a fake clock and no terminal.
     from facilitator.bundled import default_programme
     from facilitator.clock import FakeClock
     from facilitator.meeting import Meeting

@@ -1,8 +1,12 @@
-"""The programmes shipped with facilitator (the `exercises/` folder)."""
+"""Finding a programme: the ones shipped with facilitator (the `exercises/` folder), a file, and the
+programme a notes folder belongs to. Every command that takes a PROGRAMME resolves it here."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from facilitator.problems import Problem
+from facilitator.programme import Programme, ProgrammeError, load_programme
 
 DEFAULT_ID = "parallel-programme-2012-05-22"
 
@@ -39,3 +43,41 @@ def find(name: str) -> Path | None:
 def default_programme() -> Path:
     """The 22 May 2012 Parallel Programme, the one `facilitator` runs by default."""
     return exercises_dir() / f"{DEFAULT_ID}.toml"
+
+
+# ------------------------------------------------------------------ finding a programme
+
+
+def resolve_programme(name: str | None) -> Programme:
+    """A programme from a file path, or a bundled programme by id or file name."""
+    if name is None:
+        return load_programme(default_programme())
+    path = Path(name)
+    if not path.exists():
+        found = find(name)
+        if found:
+            return load_programme(found)
+        if not path.is_symlink():  # a dangling link is reported by load_programme
+            message = "no such file, nor a bundled programme of that id (see `facilitator list`)"
+            raise ProgrammeError([Problem(name, "", message)])
+    return load_programme(path)
+
+
+def programme_for_notes(folder: Path, named: str, programme_name: str | None) -> Programme:
+    """The programme of a notes folder whose run names `named`: `programme_name` if given
+    (and it must be that one), else the bundled programme of that id."""
+    if programme_name is not None:
+        programme = resolve_programme(programme_name)
+    else:
+        found = find(named) if named else None
+        if found is None:
+            message = (
+                f"the notes are for programme '{named}', which is not a bundled one: "
+                "give its file with --programme FILE"
+            )
+            raise ProgrammeError([Problem(str(folder), "", message)])
+        programme = load_programme(found)
+    if named and programme.id != named:
+        message = f"the notes are for programme '{named}', not '{programme.id}'"
+        raise ProgrammeError([Problem(str(folder), "", message)])
+    return programme

@@ -41,22 +41,16 @@ off, an answer taken out of a theme or un-starred).
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import datetime as dt
-import os
-import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
 from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
-from facilitator.notes_toml import file_kind, first_answer_order, grouped, os_reason, quote, render_item, render_run
-from facilitator.problems import Problem, plural
-from facilitator.store import NotesFolder, StoreError, load_notes
+from facilitator.notes_toml import first_answer_order, grouped
 
 _WhenKey = tuple[bool, dt.datetime, str]
 
@@ -316,7 +310,15 @@ def _merge_run(programme_id: str, runs: Sequence[RunState]) -> RunState:
 
     positions = {(r.session_id, r.prompt_id) for r in runs if r.session_id}
     session_id, prompt_id = max(positions, key=furthest, default=("", ""))
-    return RunState(programme_id, session_id, prompt_id, MappingProxyType(timings))
+    # The prompt shown to the room: the one of the run whose running item started last.
+    rooms = {(r.running, r.room_prompt_id) for r in runs if r.running}
+    room = max(rooms, key=furthest, default=("", ""))[1]
+    # The agenda's changes on the day: every one made on any laptop, once, in the order made.
+    changes = sorted({c for r in runs for c in r.changes}, key=lambda c: (_when_key(c.made_at), repr(c)))
+    # A rehearsal's clock: kept when every folder was the same rehearsal (mixing is refused before).
+    rehearsals = {r.rehearsal for r in runs}
+    rehearsal = rehearsals.pop() if len(rehearsals) == 1 else None
+    return RunState(programme_id, session_id, prompt_id, MappingProxyType(timings), room, tuple(changes), rehearsal)
 
 
 # ------------------------------------------------------------------ notes
@@ -364,123 +366,3 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
 
 def conflict_count(notes: Notes) -> int:
     return sum(len(a.conflicts) for item in notes.items.values() for a in item.answers)
-
-
-# ------------------------------------------------------------------ the command
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    """`facilitator merge NOTES... -o NOTES_OUT`: bad input raises `StoreError`, as load and save do."""
-    output = Path(args.output)
-    inputs = _distinct(Path(p) for p in args.notes)
-    loaded = _load_inputs(inputs)
-    programme_id = _one_programme(loaded)
-    _check_output(output, programme_id)
-    folder = NotesFolder(output, programme_id)
-    folder.lock()  # LockedError while an app runs on NOTES_OUT: it would overwrite what the merge writes
-    try:
-        current = folder.load()
-        merged = merge_notes([n for _, n in loaded] + [current])
-        folder.save(_unchanged_kept(merged, current))
-    finally:
-        folder.unlock()
-    shared = sum(1 for count in _folders_per_answer(n for _, n in loaded).values() if count > 1)
-    print(
-        f"merged {plural(len(inputs), 'folder')} into {output}: {plural(merged.answer_count(), 'answer')} "
-        f"({shared} from more than one folder), {plural(conflict_count(merged), 'conflict')} kept"
-    )
-    return 0
-
-
-def _distinct(paths: Iterable[Path]) -> list[Path]:
-    """Each folder once, however it was spelled (merging one twice would change nothing but the count)."""
-    seen: set[Path] = set()
-    out = []
-    for path in paths:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            out.append(path)
-    return out
-
-
-def _load_inputs(inputs: Sequence[Path]) -> list[tuple[Path, Notes]]:
-    """Every input folder's notes; every problem of every folder reported at once."""
-    loaded: list[tuple[Path, Notes]] = []
-    problems: list[Problem] = []
-    for folder in inputs:
-        try:
-            loaded.append((folder, load_notes(folder)))  # a folder with no notes at all is refused here
-        except StoreError as exc:
-            problems += exc.problems
-    if problems:
-        raise StoreError(problems)
-    return loaded
-
-
-def _one_programme(loaded: Sequence[tuple[Path, Notes]]) -> str:
-    first, notes = loaded[0]
-    problems = [
-        Problem(
-            str(folder),
-            "",
-            f"holds notes of programme {quote(other.programme_id)}, but {first} holds notes of "
-            f"{quote(notes.programme_id)}: only notes of one programme can be merged",
-        )
-        for folder, other in loaded[1:]
-        if other.programme_id != notes.programme_id
-    ]
-    if problems:
-        raise StoreError(problems)
-    return notes.programme_id
-
-
-def _check_output(output: Path, programme_id: str) -> None:
-    """Refuse an output that is a file, another programme's notes, or a folder of other things."""
-    try:
-        mode = output.stat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise StoreError([Problem(str(output), "", f"cannot be read ({os_reason(exc)})")]) from None
-    if not stat.S_ISDIR(mode):
-        what = "a file" if stat.S_ISREG(mode) else file_kind(mode)  # a FIFO or a device: never opened
-        raise StoreError([Problem(str(output), "", f"is {what}, not a notes folder")])
-    try:
-        visible = [e for e in os.listdir(output) if not e.startswith(".")]
-    except OSError as exc:
-        raise StoreError([Problem(str(output), "", f"cannot be read ({exc.strerror or exc})")]) from None
-    if any(e.endswith(".toml") for e in visible):
-        held = load_notes(output).programme_id  # StoreError for a corrupt folder, before anything is written
-        if held != programme_id:
-            message = (
-                f"holds notes of programme {quote(held)}, not {quote(programme_id)}: "
-                "merge into a new folder or one of the same programme"
-            )
-            raise StoreError([Problem(str(output), "", message)])
-    elif visible:
-        message = "is not empty and holds no notes: merge into a new folder, an empty one, or a notes folder"
-        raise StoreError([Problem(str(output), "", message)])
-
-
-def _unchanged_kept(merged: Notes, current: Notes) -> Notes:
-    """`merged`, with the items and run state whose file would not change replaced by
-    those loaded from disk, so `NotesFolder.save` rewrites only files that change:
-    merging again leaves every file as it was, not merely with the same bytes.
-    """
-    pid = merged.programme_id
-    items = {}
-    for session_id, item in merged.items.items():
-        old = current.items.get(session_id)
-        same = old is not None and render_item(pid, old) == render_item(pid, item)
-        items[session_id] = old if same and old is not None else item
-    run = current.run if render_run(current.run) == render_run(merged.run) else merged.run
-    return Notes(run, MappingProxyType(items))
-
-
-def _folders_per_answer(notes: Iterable[Notes]) -> dict[str, int]:
-    count: dict[str, int] = defaultdict(int)
-    for one in notes:
-        for answer_id in {a.id for item in one.items.values() for a in item.answers}:
-            count[answer_id] += 1
-    return count
-

@@ -16,9 +16,7 @@ No Textual here: `facilitator/tui/screens/present.py` draws the view.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +24,11 @@ from facilitator import bundled
 from facilitator.clock import Clock, SystemClock
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes, Rehearsal
-from facilitator.notes_toml import os_reason, quote
+from facilitator.notes_toml import quote
 from facilitator.problems import Problem
 from facilitator.programme import Programme, ProgrammeError, Prompt, Session, load_programme
 from facilitator.schedule import Projection
-from facilitator.store import RUN_FILE, StoreError, default_notes_dir, file_identity, read_run_state
+from facilitator.store import RUN_FILE, StoreError, file_identity, read_run_state
 
 # How often the second terminal looks at run.toml (a stat; the file is read
 # only when it changed). The app saves a move at once, so it shows on the
@@ -216,44 +214,3 @@ class RehearsalTime:
 
 def _short(problem: Problem) -> str:
     return f"line {problem.line}: {problem.message}" if problem.line else problem.message
-
-
-# ---------------------------------------------------------------- the command
-
-
-def follower_for(notes: Path | None, programme_name: str | None, clock: Clock | None = None) -> RunFollower:
-    """The programme and notes folder `facilitator present` follows; CliError for bad input.
-
-    Reads at most run.toml; never creates the folder.
-    """
-    from facilitator.cli import CliError, programme_for_notes, resolve_programme
-
-    if notes is None:
-        programme = resolve_programme(programme_name)
-        folder = default_notes_dir(programme.id)
-    else:
-        folder = Path(notes)
-        if folder.exists() and not folder.is_dir():
-            raise CliError([Problem(str(folder), "", "is a file, not a notes folder")])
-        try:
-            named = read_run_state(folder / RUN_FILE).programme_id
-        except StoreError:
-            named = ""  # no run.toml yet (or unreadable for now): the follower waits for one
-        # Until a run names its programme, the one given (or the default) is shown.
-        programme = programme_for_notes(folder, named, programme_name) if named else resolve_programme(programme_name)
-    follower = RunFollower(folder, programme, clock, programme_given=programme_name is not None)
-    if follower.path.parent.is_dir():
-        try:
-            os.listdir(follower.folder)
-        except OSError as exc:
-            raise CliError([Problem(str(folder), "", f"cannot be read ({os_reason(exc)})")]) from None
-    return follower
-
-
-def cmd_present(args: argparse.Namespace) -> int:
-    """`facilitator present [NOTES] [--programme P]`: the projector view, following a run."""
-    follower = follower_for(args.notes, args.programme)
-    from facilitator.tui.present_app import PresentApp
-
-    PresentApp(follower).run()
-    return 0

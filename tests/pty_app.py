@@ -114,7 +114,7 @@ class PtyApp:
             stream.feed(data)
             yield list(screen.display)
 
-    def wait_for(self, condition: Callable[[str], bool], timeout: float = 20.0, what: str = "") -> str:
+    def wait_for(self, condition: Callable[[str], bool], timeout: float = 60.0, what: str = "") -> str:
         """Wait until the screen's text satisfies `condition`; returns that text."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -42,7 +42,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from facilitator.bundled import default_programme
-from facilitator.cli import agenda_renderables, main
+from facilitator.cli import main
+from facilitator.cli.programmes import agenda_renderables
 from facilitator.programme import Programme, ProgrammeError, is_valid_id, load_programme
 from facilitator.schedule import plan
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from facilitator.cli import CliError, main
+from facilitator.cli.present import follower_for
 from facilitator.clock import FakeClock
 from facilitator.meeting import Meeting
 from facilitator.notes import empty_notes
-from facilitator.present import RunFollower, countdown_parts, follower_for, projector_view
+from facilitator.present import RunFollower, countdown_parts, projector_view
 from facilitator.store import NotesFolder
 from facilitator.tui.app import make_app
 from facilitator.tui.present_app import PresentApp

@@ -30,7 +30,8 @@ import aiohttp
 import pytest
 
 from facilitator.cli import main
-from facilitator.tui.serve import address, run_command
+from facilitator.cli.serve import run_command
+from facilitator.tui.serve import address
 
 REPO = Path(__file__).resolve().parent.parent
 SERVING = "Serving facilitator at "
@@ -387,16 +388,16 @@ def test_the_command_each_tab_runs(tmp_path, monkeypatch):
     (tmp_path / "my programme.toml").write_text("")
     command = run_command("my programme.toml", Path("notes dir"))
     assert command == (
-        f"{sys.executable} -m facilitator.tui.serve '{tmp_path}/my programme.toml' --notes '{tmp_path}/notes dir'"
+        f"{sys.executable} -m facilitator.cli.serve '{tmp_path}/my programme.toml' --notes '{tmp_path}/notes dir'"
     )
-    assert run_command(None, None) == f"{sys.executable} -m facilitator.tui.serve"
+    assert run_command(None, None) == f"{sys.executable} -m facilitator.cli.serve"
     assert run_command("small-group-workshop-half-day", None).endswith("serve small-group-workshop-half-day")
     assert address("::1", 8000) == "http://[::1]:8000"
 
 
 def test_a_tab_on_a_locked_folder_says_why(tmp_path, monkeypatch, capsys):
+    from facilitator.cli import serve
     from facilitator.store import NotesFolder
-    from facilitator.tui import serve
 
     shown: list[list[str]] = []
     monkeypatch.setattr("facilitator.tui.serve_tab.show_refusal", shown.append)

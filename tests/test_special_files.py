@@ -114,7 +114,7 @@ def test_a_lock_that_is_a_fifo_or_a_folder_is_refused_in_one_line(tmp_path, note
 PRESENT = """
 import sys
 from pathlib import Path
-from facilitator.present import follower_for
+from facilitator.cli.present import follower_for
 
 follower = follower_for(Path(sys.argv[1]), None)
 follower.poll()

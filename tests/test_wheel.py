@@ -54,7 +54,7 @@ def test_wheel_contains_the_programmes(wheel: Path) -> None:
         for path in (REPO / "facilitator").rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     ]
-    assert "facilitator/cli.py" in package
+    assert "facilitator/cli/__init__.py" in package
     assert set(package) <= names
     # What the console script needs.
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -2,9 +2,10 @@
 
 textual-serve answers HTTP with a page holding a terminal, and each browser
 tab that opens it starts its own `facilitator run` process behind a
-websocket (`tab_main`, below). Two tabs on one notes folder are therefore two
-apps: the second meets the folder's lock (as a second `facilitator run` in a
-terminal would) and shows why instead of the meeting; nothing is corrupted.
+websocket (`facilitator.cli.serve.tab_main`, the command's side of serve).
+Two tabs on one notes folder are therefore two apps: the second meets the
+folder's lock (as a second `facilitator run` in a terminal would) and shows
+why instead of the meeting; nothing is corrupted.
 
 Whoever opens the websocket reads the notes and types into the meeting, so the
 server lets in only (`Door`, an aiohttp middleware on textual-serve's app):
@@ -28,16 +29,12 @@ to a Host that is served.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import ipaddress
 import logging
 import secrets
-import shlex
 import socket
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from facilitator.problems import Problem
 
@@ -171,19 +168,6 @@ def door_keeper(door: Door):
     return keep_the_door
 
 
-def run_command(programme: str | None, notes: Path | None) -> str:
-    """The shell command each browser tab runs: `facilitator run ...` through `tab_main`.
-
-    Paths are made absolute, so the app finds them whatever directory it starts in.
-    """
-    parts = [sys.executable, "-m", "facilitator.tui.serve"]
-    if programme is not None:
-        parts.append(str(Path(programme).resolve()) if Path(programme).exists() else programme)
-    if notes is not None:
-        parts += ["--notes", str(Path(notes).resolve())]
-    return shlex.join(parts)
-
-
 def address(host: str, port: int) -> str:
     """The URL to open: http://127.0.0.1:8000, http://[::1]:8000."""
     shown = f"[{host}]" if ":" in host else host
@@ -195,16 +179,23 @@ def page_address(host: str, port: int, token: str | None) -> str:
     return f"{address(host, port)}/" + (f"?token={token}" if token else "")
 
 
-def check_can_listen(host: str, port: int) -> None:
-    """Refuse, as one line, a port out of range, an unknown host or an address in use."""
-    from facilitator.cli import CliError
+def can_serve() -> bool:
+    """Whether textual-serve is installed (it is among the dependencies; a broken install says so)."""
+    try:
+        import textual_serve.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
+
+def cannot_listen(host: str, port: int) -> Problem | None:
+    """Why serve could not listen there (a port out of range, an unknown host, an address in use), or None."""
     if not 1 <= port <= 65535:
-        raise CliError([Problem(f"--port {port}", "", "must be between 1 and 65535")])
+        return Problem(f"--port {port}", "", "must be between 1 and 65535")
     try:
         found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
-        raise CliError([Problem(f"--host {host}", "", f"not an address of this machine ({exc.strerror})")]) from None
+        return Problem(f"--host {host}", "", f"not an address of this machine ({exc.strerror})")
     family, kind, proto, _, where = found[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will
@@ -213,9 +204,10 @@ def check_can_listen(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 message = "already in use (another facilitator serve?): choose another port with --port"
-                raise CliError([Problem(address(host, port), "", message)]) from None
+                return Problem(address(host, port), "", message)
             reason = exc.strerror or str(exc)
-            raise CliError([Problem(address(host, port), "", f"cannot listen there ({reason})")]) from None
+            return Problem(address(host, port), "", f"cannot listen there ({reason})")
+    return None
 
 
 def make_server(command: str, host: str, port: int, title: str, token: str | None, announce, warn):
@@ -269,70 +261,3 @@ def make_server(command: str, host: str, port: int, title: str, token: str | Non
             return response
 
     return FacilitatorServer(command, host=host, port=port, title=title)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    """`facilitator serve [PROGRAMME] [--notes DIR] [--host H] [--port P] [--no-token]`."""
-    from facilitator.cli import CliError, resolve_programme
-
-    programme = resolve_programme(args.programme)  # a bad programme is reported now, not in a browser tab
-    notes: Path | None = args.notes
-    if notes is not None and notes.exists() and not notes.is_dir():
-        raise CliError([Problem(str(notes), "", "is a file, not a notes folder")])
-    check_can_listen(args.host, args.port)
-    token = None
-    if args.no_token:
-        if not is_loopback(args.host):
-            message = (
-                "only with a --host of this machine (127.0.0.1, ::1, localhost): "
-                "on the network the token is what keeps others out"
-            )
-            raise CliError([Problem("--no-token", "", message)])
-    else:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-    try:
-        import textual_serve.server  # noqa: F401
-    except ImportError:
-        message = "needs textual-serve: pip install textual-serve (it is among facilitator's dependencies)"
-        raise CliError([Problem("facilitator serve", "", message)]) from None
-
-    server = make_server(
-        run_command(args.programme, notes),
-        args.host,
-        args.port,
-        f"facilitator — {programme.title}",
-        token,
-        lambda line: print(line, flush=True),
-        lambda line: print(line, file=sys.stderr, flush=True),
-    )
-    try:
-        server.serve()
-    except OSError as exc:  # lost a race for the port since the check
-        raise CliError([Problem(address(args.host, args.port), "", f"cannot listen ({exc.strerror or exc})")]) from None
-    return 0
-
-
-def tab_main(argv: list[str]) -> int:
-    """One browser tab: `facilitator run ARGS`; when the meeting cannot be opened
-    (the notes folder is locked by another tab), the reason on the tab's screen too.
-    """
-    from facilitator.cli import CliError, build_parser, print_problems, resolve_programme
-    from facilitator.programme import ProgrammeError
-    from facilitator.store import StoreError
-
-    args = build_parser().parse_args(["run", *argv])
-    try:
-        programme = resolve_programme(args.programme)
-        from facilitator.launch import run_app
-
-        return run_app(programme, notes_dir=args.notes)
-    except (ProgrammeError, StoreError, CliError) as exc:
-        print_problems(exc.problems)
-        from facilitator.tui.serve_tab import show_refusal
-
-        show_refusal([str(p) for p in exc.problems])
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(tab_main(sys.argv[1:]))

@@ -1,8 +1,7 @@
-"""Open the notes folder, build the meeting and run the app.
+"""`facilitator run`: open the notes folder, build the meeting, run the app.
 
-Kept apart from `cli.py` so the command line never imports Textual unless it
-runs the app, and from `tui/` so the folder and clock are set up (and their
-errors reported as plain lines) before any screen exists.
+The folder and clock are set up (and their errors reported as plain lines)
+before any screen exists; Textual is imported only once the app is about to run.
 """
 
 from __future__ import annotations
@@ -14,10 +13,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from facilitator import bundled
 from facilitator.clock import Clock, RehearsalClock, SystemClock
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes, Rehearsal, RunState
-from facilitator.problems import Problem
+from facilitator.problems import Problem, visible
 from facilitator.programme import Programme
 from facilitator.store import RUN_FILE, NotesFolder, StoreError, default_notes_dir
 
@@ -118,3 +118,20 @@ def run_app(programme: Programme, notes_dir: Path | None = None, clock_start: dt
     else:
         print(f"Notes saved in {folder.path}/ ({meeting.notes.answer_count()} answers).")
     return 0
+
+
+def cmd_run(args) -> int:  # noqa: ANN001 - an argparse.Namespace
+    programme = bundled.resolve_programme(args.programme)
+    return run_app(programme, notes_dir=args.notes, clock_start=args.clock, speed=args.speed, confirm=confirm)
+
+
+def confirm(question: str) -> bool:
+    """Ask yes or no on the terminal; no terminal to ask on is a no."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(f"{visible(question)} [y/N] ")
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+    except (EOFError, KeyboardInterrupt):
+        return False

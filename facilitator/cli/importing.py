@@ -22,7 +22,8 @@ import stat
 import sys
 from pathlib import Path
 
-from facilitator.cli import EXIT_BAD_INPUT, EXIT_OK, _console, agenda_renderables, print_problems
+from facilitator.cli import EXIT_BAD_INPUT, EXIT_OK, console, print_problems
+from facilitator.cli.programmes import agenda_renderables
 from facilitator.import_sources import SourceError, read_source
 from facilitator.importer import ImportResult, import_paragraphs
 from facilitator.problems import Problem, plural, visible
@@ -103,7 +104,7 @@ def _check(result: ImportResult, source: Path) -> int:
         message = "does not give a programme that validates: no agenda to show (import it with -o FILE to finish it)"
         print_problems([Problem(str(source), "", message)])
         return EXIT_BAD_INPUT
-    _console().print(*agenda_renderables(result.programme))
+    console().print(*agenda_renderables(result.programme))
     return EXIT_OK
 
 
@@ -137,5 +138,5 @@ def _write(result: ImportResult, source: Path, target: str) -> int:
         f"{result.guesses} {'guess' if result.guesses == 1 else 'guesses'} marked '# guessed' to check"
     )
     # The summary is for the person; with -o - the programme itself is on stdout.
-    _console(soft_wrap=True, stderr=target == STDOUT).print(summary)
+    console(soft_wrap=True, stderr=target == STDOUT).print(summary)
     return EXIT_OK
