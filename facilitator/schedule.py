@@ -85,9 +85,12 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from facilitator.notes import RunState, Timing
-from facilitator.programme import Programme, Session
+
+if TYPE_CHECKING:  # the programme's types only: `programme` asks `plan` to check a programme's times
+    from facilitator.programme import Programme, Session
 
 WARNING = dt.timedelta(minutes=5)
 _ZERO = dt.timedelta(0)

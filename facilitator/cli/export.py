@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from facilitator import bundled
-from facilitator.cli import EXIT_OK, CliError, console
+from facilitator.cli.common import EXIT_OK, CliError, console
 from facilitator.exporters import FORMATS, export, export_summary
 from facilitator.exporters.files import notes_folder_problem, write_file
 from facilitator.notes import Notes

@@ -22,7 +22,7 @@ import stat
 import sys
 from pathlib import Path
 
-from facilitator.cli import EXIT_BAD_INPUT, EXIT_OK, console, print_problems
+from facilitator.cli.common import EXIT_BAD_INPUT, EXIT_OK, console, print_problems
 from facilitator.cli.programmes import agenda_renderables
 from facilitator.import_sources import SourceError, read_source
 from facilitator.importer import ImportResult, import_paragraphs

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from facilitator import bundled
-from facilitator.cli import CliError
+from facilitator.cli.common import CliError
 from facilitator.clock import Clock
 from facilitator.notes_toml import os_reason
 from facilitator.present import RunFollower

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from facilitator import bundled
-from facilitator.cli import EXIT_BAD_INPUT, EXIT_OK, console, print_problems
+from facilitator.cli.common import EXIT_BAD_INPUT, EXIT_OK, console, print_problems
 from facilitator.problems import plural, visible
 from facilitator.programme import Programme, ProgrammeError, Session, load_programme
 

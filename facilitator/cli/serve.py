@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from facilitator import bundled
-from facilitator.cli import CliError, build_parser, print_problems
+from facilitator.cli.common import CliError, print_problems
+from facilitator.cli.parser import build_parser
 from facilitator.problems import Problem
 from facilitator.programme import ProgrammeError
 from facilitator.store import StoreError

@@ -27,11 +27,11 @@ from facilitator.tui.screens.capture import CaptureScreen
 from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
+from facilitator.tui.widgets.filter_box import FilterBox
 from facilitator.tui.widgets.item_panel import ItemPanel
 from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
 from facilitator.tui.widgets.timeline import Timeline
-from facilitator.tui.widgets.typed_input import TypedInput
 
 
 class CommandArea(Vertical):
@@ -66,21 +66,6 @@ class CommandArea(Vertical):
         Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
         Binding("q", "app.quit", "Quit", id="quit_key", show=False),
     ]
-
-
-class FilterBox(TypedInput):
-    """The filter above the board: narrows it as you type; Enter keeps it, Esc clears it."""
-
-    BINDINGS = [Binding("escape", "clear", "Clear filter", tooltip="Clear the filter and go back to the board")]
-
-    def enter(self, value: str) -> None:
-        self.screen.set_focus(self.screen.board)  # now: the next keys are the board's commands
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.display = False
-        self.screen.set_filter("")
-        self.screen.board.focus()
 
 
 class RunScreen(ThemeActions, CaptureScreen):
@@ -168,6 +153,10 @@ class RunScreen(ThemeActions, CaptureScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.set_filter(event.value)
+
+    @on(FilterBox.Cleared)
+    def _filter_cleared(self) -> None:
+        self.set_filter("")
 
     def show_captured(self, answer: Answer) -> None:
         """Put one new answer on the board without rebuilding it.

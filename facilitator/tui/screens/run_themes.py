@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from facilitator import themes
 from facilitator.notes import Answer
+from facilitator.tui.widgets.filter_box import FilterBox
 
 THEME_BINDINGS = [
     Binding("t", "screen.toggle_view", "Themes", id="toggle_view",
@@ -67,14 +68,13 @@ class ThemeActions:
         self.notify("Sorted by votes" if self.by_votes else "In the order they were captured", timeout=2)
 
     def action_filter(self) -> None:
-        from facilitator.tui.screens.run import FilterBox
-
         boxes = self.query(FilterBox)
         if boxes:
             box = boxes.first()
         else:
             # Mounted on first use: one widget fewer to style before the first frame.
-            box = FilterBox(placeholder="Filter: text, group or theme — Enter keeps it, Esc clears it", id="filter")
+            box = FilterBox(lambda: self.board, id="filter",
+                            placeholder="Filter: text, group or theme — Enter keeps it, Esc clears it")
             self.query_one("#work").mount(box, before=self.board)
         box.display = True
         box.focus()
