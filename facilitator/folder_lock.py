@@ -27,8 +27,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from facilitator.notes_toml import INT, encode, file_kind, os_reason, read_regular, toml_string
-from facilitator.problems import Problem
+from facilitator.notes_toml import INT, encode, file_kind, read_regular, toml_string
+from facilitator.problems import Problem, StoreError, os_reason
 
 try:
     import fcntl
@@ -39,14 +39,6 @@ LOCK_FILE = ".lock"
 LOCK_LEFTOVER = re.compile(r"^\.lock\.[0-9a-f]{8}\.(stale|tmp)$")  # the lock's own: gone as soon as it is taken
 LOCK_FIRST_LINE = b"# A facilitator has these notes open. Remove this file only if that program is gone.\n"
 _LOCK_LIMIT = 64 * 1024  # a lock is a few lines; more is no lock, and is not read whole
-
-
-class StoreError(Exception):
-    """The notes folder cannot be read or written; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class LockedError(StoreError):

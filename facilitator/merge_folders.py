@@ -21,8 +21,8 @@ from types import MappingProxyType
 
 from facilitator.merge import conflict_count, merge_notes
 from facilitator.notes import Notes
-from facilitator.notes_toml import file_kind, os_reason, quote, render_item, render_run
-from facilitator.problems import Problem
+from facilitator.notes_toml import file_kind, render_item, render_run
+from facilitator.problems import Problem, os_reason, quote
 from facilitator.store import NotesFolder, StoreError, load_notes
 
 
@@ -42,7 +42,7 @@ def merge_folders(inputs: Iterable[Path], output: Path) -> Merged:
     loaded = _load_inputs(folders)
     programme_id = _one_programme(loaded)
     _one_kind_of_run(loaded)
-    _check_output(output, programme_id)
+    _check_notes_out(output, programme_id)
     folder = NotesFolder(output, programme_id)
     folder.lock()  # LockedError while an app runs on NOTES_OUT: it would overwrite what the merge writes
     try:
@@ -106,7 +106,7 @@ def _one_programme(loaded: Sequence[tuple[Path, Notes]]) -> str:
     return notes.programme_id
 
 
-def _check_output(output: Path, programme_id: str) -> None:
+def _check_notes_out(output: Path, programme_id: str) -> None:
     """Refuse an output that is a file, another programme's notes, or a folder of other things."""
     try:
         mode = output.stat().st_mode

@@ -38,7 +38,7 @@ from facilitator.notes import (
     clean_text,
     clean_votes,
 )
-from facilitator.problems import Problem, get_close_matches, locate_line
+from facilitator.problems import Problem, get_close_matches, locate_line, os_reason, quote
 
 # ------------------------------------------------------------------ writing TOML
 
@@ -246,20 +246,6 @@ _DATE = ("a date like 2012-12-06", lambda v: isinstance(v, dt.date) and not isin
 _TIMING_KEYS = {"started_at", "ended_at"}
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _AT_END = " (at end of document)"
-
-
-def os_reason(exc: OSError) -> str:
-    """Why the system refused, in its own words ("No space left on device")."""
-    return exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc) or type(exc).__name__)
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quote(text: str) -> str:
-    """A string from a file, shown in a message on one line."""
-    return toml_string(_clip(text))
 
 
 def _describe(value: Any) -> str:

@@ -24,8 +24,7 @@ from facilitator import bundled
 from facilitator.clock import Clock, SystemClock
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes, Rehearsal
-from facilitator.notes_toml import quote
-from facilitator.problems import Problem
+from facilitator.problems import Problem, quote
 from facilitator.programme import Programme, ProgrammeError, Prompt, Session, load_programme
 from facilitator.schedule import Projection
 from facilitator.store import RUN_FILE, StoreError, file_identity, read_run_state

@@ -8,9 +8,12 @@ found) and what is wrong. Printed, it is one line: ``file:line: path: message``.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+import tomli_w
 
 _SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 _HEADER = re.compile(r"^\s*\[")
@@ -29,6 +32,27 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return visible(text)
+
+
+class StoreError(Exception):
+    """A notes folder cannot be read or written; `problems` lists every reason (see `facilitator.store`)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in its own words ("No space left on device")."""
+    return exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc) or type(exc).__name__)
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """A string from a file, shown in a message on one line, quoted as TOML writes it (cut at `limit`)."""
+    clipped = text if len(text) <= limit else text[: limit - 1] + "…"
+    if re.search(r'[\x00-\x1f\x7f"\\]', clipped) is None:
+        return f'"{clipped}"'
+    return tomli_w.dumps({"v": clipped})[4:-1]
 
 
 # What a file may hold but a terminal must not receive: control characters (a line

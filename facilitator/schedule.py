@@ -97,6 +97,7 @@ _ZERO = dt.timedelta(0)
 
 __all__ = [
     "WARNING",
+    "minutes",
     "PlanOverflowError",
     "Projection",
     "Slot",
@@ -107,7 +108,7 @@ __all__ = [
 ]
 
 
-def _minutes(delta: dt.timedelta) -> int:
+def minutes(delta: dt.timedelta) -> int:
     """Whole minutes, half a minute rounding away from zero."""
     value = delta.total_seconds() / 60
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
@@ -136,12 +137,12 @@ class Slot:
     @property
     def planned_minutes(self) -> int:
         """Planned length in whole minutes."""
-        return _minutes(self.planned_length)
+        return minutes(self.planned_length)
 
     @property
     def projected_minutes(self) -> int:
         """Projected (or actual) length in whole minutes."""
-        return _minutes(self.projected_end - self.projected_start)
+        return minutes(self.projected_end - self.projected_start)
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ def project(programme: Programme, run: RunState, now: dt.datetime) -> Projection
     today = [s for s in slots if s.day == day]
     return Projection(
         slots=slots,
-        delay_minutes=_minutes(_delay(slots, anchor, today)),
+        delay_minutes=minutes(_delay(slots, anchor, today)),
         day_end_planned=today[-1].planned_end,
         day_end_projected=today[-1].projected_end,
     )

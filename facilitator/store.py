@@ -31,22 +31,20 @@ from pathlib import Path
 from types import MappingProxyType
 
 from facilitator.folder_lock import LOCK_FILE as LOCK_FILE  # re-exported: other modules import these from here
-from facilitator.folder_lock import FolderLock, StoreError, fsync_dir, is_lock_leftover, remove_leftovers, starts_like
+from facilitator.folder_lock import FolderLock, fsync_dir, is_lock_leftover, remove_leftovers, starts_like
 from facilitator.folder_lock import LockedError as LockedError
 from facilitator.notes import ItemNotes, Notes, RunState, empty_notes
 from facilitator.notes_toml import (
     encode,
     first_answer_order,
     opening_bytes,
-    os_reason,
     parse_file,
     parse_item,
     parse_run,
-    quote,
     render_item,
     render_run,
 )
-from facilitator.problems import Problem
+from facilitator.problems import Problem, StoreError, os_reason, quote
 from facilitator.programme import ID_PATTERN, is_valid_id
 
 RUN_FILE = "run.toml"

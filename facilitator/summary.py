@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -45,15 +44,9 @@ from types import MappingProxyType
 from facilitator import agenda
 from facilitator.notes import Answer, ItemNotes, Notes, Rehearsal, Theme
 from facilitator.programme import Person, Programme, Session
-from facilitator.schedule import plan
+from facilitator.schedule import minutes, plan
 
-UNCLASSIFIED = "Not yet classified"  # the exercise column of answers with category ""
-
-
-def minutes(delta: dt.timedelta) -> int:
-    """Whole minutes, half a minute rounding away from zero (as `schedule` rounds)."""
-    value = delta.total_seconds() / 60
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+NOT_YET_CLASSIFIED = "Not yet classified"  # the exercise column of answers with category ""
 
 
 @dataclass(frozen=True)
@@ -418,14 +411,14 @@ def _category_table(session: Session | None, answers: tuple[Answer, ...], name: 
     extra = [a.category for a in answers if a.category and a.category not in categories]
     categories += list(dict.fromkeys(extra))  # classified under a category the programme no longer has
     if any(not a.category for a in answers):
-        categories.append(UNCLASSIFIED)
+        categories.append(NOT_YET_CLASSIFIED)
     groups = by_group(answers, name)
     column = {c: i for i, c in enumerate(categories)}
     counts = []
     for group in groups:
         row = [0] * len(categories)
         for answer in group.answers:
-            row[column[answer.category or UNCLASSIFIED]] += 1
+            row[column[answer.category or NOT_YET_CLASSIFIED]] += 1
         counts.append(tuple(row))
     return CategoryTable(tuple(categories), tuple(g.group for g in groups), tuple(counts))
 

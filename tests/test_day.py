@@ -117,7 +117,17 @@ async def test_a_day_played_through_the_keys(programme_2012, tmp_path):
         clock.set(at("18:00"))
         await pilot.press("x")
         assert meeting.running is None
+        # The review and an export from the app read the day as run (the changes applied once).
+        await pilot.press("f2")
         await pilot.pause()
+        assert "Questions from the floor" in app.screen.summary.item("questions-from-the-floor").title
+        await pilot.press("escape")
+        app.export("md")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.last_export is not None:
+                break
+        assert "added on the day (13:10)" in app.last_export.read_text(encoding="utf-8")
     folder.unlock()
 
     notes = load_notes(tmp_path / "notes", programme_2012.id)

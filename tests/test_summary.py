@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from test_export_fixture import PIPE_GROUP, build, rehearsal
 
-from facilitator.summary import UNCLASSIFIED, Summary, summarize
+from facilitator.summary import NOT_YET_CLASSIFIED, Summary, summarize
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_starred_key_points(summary: Summary) -> None:
 
 def test_exercise_table_with_totals(summary: Summary) -> None:
     table = summary.item("exercise").exercise
-    assert table.categories == ("Output", "Outcome", "Impact", UNCLASSIFIED)
+    assert table.categories == ("Output", "Outcome", "Impact", NOT_YET_CLASSIFIED)
     assert table.groups == ("Cambodia", "Chad", "Peru", "UNDP")
     assert table.counts == ((1, 1, 0, 0), (1, 0, 1, 0), (0, 0, 0, 1), (1, 0, 0, 0))
     assert table.row_totals == (2, 2, 1, 1)
@@ -132,7 +132,7 @@ def test_a_category_the_programme_no_longer_has_gets_its_own_column(tmp_path: Pa
     item = notes.item("exercise")
     answers = tuple(replace(a, category="Process") if a.id == "a-15" else a for a in item.answers)
     table = summarize(programme, notes.with_item(replace(item, answers=answers))).item("exercise").exercise
-    assert table.categories == ("Output", "Outcome", "Impact", "Process", UNCLASSIFIED)
+    assert table.categories == ("Output", "Outcome", "Impact", "Process", NOT_YET_CLASSIFIED)
     assert table.count("UNDP", "Process") == 1 and table.total == 6
 
 
@@ -220,7 +220,7 @@ def test_a_group_is_one_group_whatever_its_spelling(tmp_path: Path) -> None:
     assert [g.group for g in improve.by_group] == ["Colombia", "Peru", "Cambodia"]
     table = summary.item("exercise").exercise
     assert table.groups == ("Cambodia", "Yemen", "Chad", "Peru", "UNDP")  # first-answer order
-    assert table.count("Peru", UNCLASSIFIED) == 1 and table.count("Yemen", "Outcome") == 1
+    assert table.count("Peru", NOT_YET_CLASSIFIED) == 1 and table.count("Yemen", "Outcome") == 1
     # The answer keeps the spelling it was captured with.
     assert {a.group for a in summary.item("exercise").prompts[0].answers} >= {"peru", "yemen"}
 

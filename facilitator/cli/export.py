@@ -32,7 +32,7 @@ def cmd_export(args: argparse.Namespace, summary: bool) -> int:
     if output is None and fmt.binary:
         raise CliError([Problem(f"--format {fmt.name}", "", "writes a file: give one with -o FILE")])
     if output is not None:
-        _check_output(args.output, args.force, args.notes)
+        _refuse_output_file(args.output, args.force, args.notes)
     programme, notes = load_run(args.notes, args.programme)
     if output is None and summary and fmt.name == "text":
         from facilitator.exporters.text import renderable
@@ -53,7 +53,7 @@ def cmd_export(args: argparse.Namespace, summary: bool) -> int:
     return EXIT_OK
 
 
-def _check_output(name: str, force: bool, notes: Path) -> None:
+def _refuse_output_file(name: str, force: bool, notes: Path) -> None:
     """Refuse an -o that is not a file to write: a folder (or a name ending in '/'), anything that is
     not a regular file (a device, a FIFO, /proc/self/fd/1: even --force never renames over those),
     a file inside a notes folder (it would be read as notes, or replace them), an existing file

@@ -9,9 +9,8 @@ from pathlib import Path
 from facilitator import bundled
 from facilitator.cli.common import CliError
 from facilitator.clock import Clock
-from facilitator.notes_toml import os_reason
 from facilitator.present import RunFollower
-from facilitator.problems import Problem
+from facilitator.problems import Problem, os_reason
 from facilitator.store import RUN_FILE, StoreError, default_notes_dir, read_run_state
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from facilitator import __version__
 from facilitator.notes import Answer
-from facilitator.summary import UNCLASSIFIED, CategoryTable, ItemSummary, PromptSummary, Summary
+from facilitator.summary import NOT_YET_CLASSIFIED, CategoryTable, ItemSummary, PromptSummary, Summary
 
 # 2: answers numbered in document order, the unclassified column is ""; 3: run.current_item is the item running
 SCHEMA = 3
@@ -83,7 +83,7 @@ def _table(table: CategoryTable | None) -> dict[str, Any] | None:
     if table is None:
         return None
     return {
-        "categories": ["" if name == UNCLASSIFIED else name for name in table.categories],
+        "categories": ["" if name == NOT_YET_CLASSIFIED else name for name in table.categories],
         "groups": list(table.groups),
         "counts": [list(row) for row in table.counts],
         "row_totals": list(table.row_totals),

@@ -9,18 +9,19 @@ import os
 import signal
 from pathlib import Path
 
-from textual import events
+from textual import events, work
 from textual._time import get_time
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, TextArea
+from textual.worker import Worker, WorkerState
 
 from facilitator.autosave import AutoSaver, SaveStatus
 from facilitator.meeting import Meeting
 from facilitator.notes import Notes, NotesError
-from facilitator.problems import Problem, plural
+from facilitator.problems import Problem, os_reason, plural
 from facilitator.store import NotesFolder, StoreError
 from facilitator.tui import keyboard
 from facilitator.tui.screens.capture import CaptureScreen
@@ -159,7 +160,7 @@ class FacilitatorApp(App[None]):
             except NotesError as exc:  # cannot happen: checked when typed; said rather than lost
                 self.notify(f"Not recorded: {group}: {text} ({exc})", severity="error", timeout=30)
         for screen in self.screen_stack:
-            if hasattr(screen, "refresh_all"):
+            if isinstance(screen, CaptureScreen):
                 screen.refresh_all()
         if kept:
             self.notify(f"Recorded the {plural(len(kept), 'answer')} typed while the notes were read", timeout=4)
@@ -345,19 +346,29 @@ class FacilitatorApp(App[None]):
             return
         notes, now = self.meeting.notes, self.meeting.clock.now()
         self.notify(f"Exporting the {'summary' if summary else 'notes'} ({fmt})…", timeout=2)
-        self.run_worker(lambda: self._export(fmt, summary, notes, now), thread=True, group="export")
+        self._export(fmt, summary, notes, now)
 
-    def _export(self, fmt: str, summary: bool, notes, now) -> None:
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, fmt: str, summary: bool, notes: Notes, now: dt.datetime) -> Path:
+        """In a thread: the meeting goes on while a large document is built. A failure of any kind
+        is said in a notice (`on_worker_state_changed`), never the end of the app."""
         from facilitator.exporters.files import export_to_folder
 
-        try:
-            path = export_to_folder(self.meeting.programme, notes, fmt, self.exports_folder, summary=summary, now=now)
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"Export NOT written: {self.exports_folder}: {exc.strerror or exc}",
-                                  severity="error", timeout=10)
+        # The programme file's agenda: the export applies the day's changes kept in the notes.
+        return export_to_folder(self.meeting.planned, notes, fmt, self.exports_folder, summary=summary, now=now)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's outcome is said: an export written, or why it was not."""
+        worker = event.worker
+        if worker.group != "export":
             return
-        self.last_export = path
-        self.call_from_thread(self.notify, f"Exported to {path}", title="Export", timeout=8)
+        if event.state == WorkerState.SUCCESS:
+            self.last_export = worker.result
+            self.notify(f"Exported to {worker.result}", title="Export", timeout=8)
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            reason = os_reason(error) if isinstance(error, OSError) else f"{type(error).__name__}: {error}"
+            self.notify(f"Export NOT written: {self.exports_folder}: {reason}", severity="error", timeout=10)
 
     def action_help(self) -> None:
         from facilitator.tui.screens.help import HelpScreen

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from facilitator.tui import literal
+
+if TYPE_CHECKING:
+    from facilitator.tui.app import FacilitatorApp
 
 # A hit's help is drawn as markup by Textual: it quotes titles and paths, so it goes through `literal`.
 
@@ -39,6 +43,10 @@ ACTIONS = [
 class MeetingCommands(Provider):
     """Actions and 'Go to' commands for the run screen."""
 
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        return cast("FacilitatorApp", self.app)
+
     def _commands(self) -> list[tuple[str, object, str]]:
         from facilitator.problems import plural
         from facilitator.tui.screens.run import RunScreen
@@ -49,18 +57,18 @@ class MeetingCommands(Provider):
         out: list[tuple[str, object, str]] = [
             (title, partial(screen.run_action, action), text) for title, action, text in ACTIONS
         ]
-        out.append(("Help: all keys", self.app.action_help, "List every key"))
+        out.append(("Help: all keys", self.facilitator.action_help, "List every key"))
         out.append(("Review: the co-chairs' summary of the day so far", screen.action_review, "read-only"))
         from facilitator.exporters import FORMATS
 
         for name, fmt in FORMATS.items():
             if fmt.notes:
-                out.append((f"Export the notes as {fmt.description} (.{name})", partial(self.app.export, name),
-                            f"to {self.app.exports_folder}"))
+                out.append((f"Export the notes as {fmt.description} (.{name})", partial(self.facilitator.export, name),
+                            f"to {self.facilitator.exports_folder}"))
             if fmt.summary and name != "text":
                 out.append((f"Export the co-chairs' summary as {fmt.description} (.{name})",
-                            partial(self.app.export, name, True), f"to {self.app.exports_folder}"))
-        meeting = self.app.meeting
+                            partial(self.facilitator.export, name, True), f"to {self.facilitator.exports_folder}"))
+        meeting = self.facilitator.meeting
         for session in meeting.programme.sessions:
             start = f"{session.start:%H:%M} " if session.start else ""
             out.append((f"Go to: {start}{session.title}", partial(screen.action_go_to, session.id),
@@ -92,7 +100,7 @@ class MeetingCommands(Provider):
         screen = self.screen
         if not isinstance(screen, RunScreen):
             return
-        meeting = self.app.meeting
+        meeting = self.facilitator.meeting
         for session_id, prompt_id, answer in search_day(meeting.notes, meeting.programme, query, limit=40):
             session = meeting.programme.session(session_id)
             title = f"Answer · {answer.group}: {' '.join(answer.text.split())[:100]}"

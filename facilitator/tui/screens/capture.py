@@ -40,6 +40,10 @@ class CaptureScreen(FacilitatorScreen):
     def capture_bar(self) -> CaptureBar:
         return self.query_one(CaptureBar)
 
+    def refresh_all(self, select: str | None = None) -> None:
+        """Redraw everything from the meeting (the notes read at start-up, an undo, a change elsewhere)."""
+        raise NotImplementedError
+
     def command_widget(self) -> Widget:
         """Where the focus goes when the rapporteur leaves the bar (Esc)."""
         raise NotImplementedError

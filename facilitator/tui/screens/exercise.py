@@ -195,7 +195,7 @@ class ExerciseScreen(CaptureScreen):
                       projection.summary(), rehearsal=meeting.notes.run.rehearsal)
         self.query_one(ExerciseBrief).show_timebox(*meeting.viewed_timebox(projection))
         # Opened while the notes folder was still being read: draw the cards once they are in.
-        if self.app.loading:
+        if self.facilitator.loading:
             self._drawn_loading = True
         elif self._drawn_loading:
             self._drawn_loading = False
@@ -222,7 +222,7 @@ class ExerciseScreen(CaptureScreen):
     # -- changing the meeting ---------------------------------------------------------------
 
     def _still_loading(self) -> bool:
-        return self.app.still_loading()
+        return self.facilitator.still_loading()
 
     def _selected(self):
         answer = self.board.selected
@@ -232,7 +232,7 @@ class ExerciseScreen(CaptureScreen):
 
     def change(self, action, *args, columns, select: str | None = None) -> bool:
         """Run a meeting operation, save, redraw the columns it touched; errors become a notice."""
-        if not self.app.apply(action, *args):
+        if not self.facilitator.apply(action, *args):
             return False
         self.redraw(sorted(set(columns)), select)
         return True
@@ -328,7 +328,7 @@ class ExerciseScreen(CaptureScreen):
             self.change(self.meeting.delete, answer.id, columns=(self.column,))
 
     def action_undo(self) -> None:
-        if self.app.undo():
+        if self.facilitator.undo():
             # Undo may touch any column (or another agenda item): redraw them all.
             self.redraw(range(len(self.specs)))
 
@@ -353,10 +353,9 @@ class ExerciseScreen(CaptureScreen):
             return
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
         self.dismiss()
-        # The run screen shows the cards captured here as answers: redraw it from the meeting.
-        refresh = getattr(below, "refresh_all", None)
-        if callable(refresh):
-            refresh()
+        # The run screen shows the cards captured here as answers: redrawn now, before the next key.
+        if isinstance(below, CaptureScreen):
+            below.refresh_all()
 
     def action_help(self) -> None:
         from facilitator.tui.screens.help import HelpScreen

@@ -13,18 +13,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.exporters import text as layout
 from facilitator.summary import Summary, summarize
+from facilitator.tui.screens.capture import FacilitatorScreen
 from facilitator.tui.widgets.key_footer import KeyFooter
 
 OVERVIEW = "overview"
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(FacilitatorScreen):
     """Left: the day and each agenda item; right: the summary of the one chosen."""
 
     DEFAULT_CSS = """
@@ -65,8 +65,9 @@ class ReviewScreen(Screen):
             # Closed before it was drawn (F2 then Esc typed at once, or a refresh queued behind the
             # Esc): there is nothing left to fill, and nothing to recount.
             return
-        meeting = self.app.meeting
-        self._summary = summarize(meeting.programme, meeting.notes)
+        meeting = self.meeting
+        # The programme file's agenda: the summary applies the day's changes kept in the notes.
+        self._summary = summarize(meeting.planned, meeting.notes)
         chosen = items.highlighted_option.id if items.highlighted_option else None
         options = [Option(Text(f"The day: {self._summary.answer_count} answers"), id=OVERVIEW)]
         for item in self._summary.items:

@@ -182,15 +182,15 @@ class RunScreen(ThemeActions, CaptureScreen):
             board.border_title = Content(f"Answers to {number}. {prompt.text}")
         else:
             board.border_title = "Notes" if not meeting.session.is_break else "Notes (break)"
-        if self.app.loading:
-            board.border_subtitle = Content(f"reading {self.app.notes_label}…")
+        if self.facilitator.loading:
+            board.border_subtitle = Content(f"reading {self.facilitator.notes_label}…")
             return
         answers = board.answer_count
         groups = sum(1 for heading in board.headings if heading != UNTHEMED)
         shown = f"{plural(answers, 'answer')} · {plural(groups, 'theme' if self.view == 'theme' else 'group')}"
         if self.filter_text:
             shown += f" · filter “{self.filter_text}”"
-        board.border_subtitle = Content(f"{shown} · {self.app.notes_label}")
+        board.border_subtitle = Content(f"{shown} · {self.facilitator.notes_label}")
 
     def tick(self) -> None:
         """Once a second: clock, countdown, delay, timeline."""
@@ -216,7 +216,7 @@ class RunScreen(ThemeActions, CaptureScreen):
         """
         if self.by_votes:
             return self.change(action, answer_id, *args, select=answer_id)
-        if not self.app.apply(action, answer_id, *args):
+        if not self.facilitator.apply(action, answer_id, *args):
             return False
         found = self.meeting.notes.find(answer_id)
         board = self.board
@@ -228,11 +228,11 @@ class RunScreen(ThemeActions, CaptureScreen):
         return True
 
     def _still_loading(self) -> bool:
-        return self.app.still_loading()
+        return self.facilitator.still_loading()
 
     def change(self, action, *args, select: str | None = None) -> bool:
         """Run a meeting operation, then redraw and save; errors become a notice."""
-        if not self.app.apply(action, *args):
+        if not self.facilitator.apply(action, *args):
             return False
         self.refresh_all(select)
         return True
@@ -279,7 +279,7 @@ class RunScreen(ThemeActions, CaptureScreen):
         if not has_board(self.meeting):
             self.notify("This item is not an exercise with categories", severity="warning")
             return
-        self.app.push_screen(ExerciseScreen(), lambda _: self.refresh_all())
+        self.app.push_screen(ExerciseScreen())  # it redraws this screen when it closes
 
     def action_agenda(self) -> None:
         if self._still_loading():
@@ -338,7 +338,7 @@ class RunScreen(ThemeActions, CaptureScreen):
             self.change(self.meeting.delete, answer.id)
 
     def action_undo(self) -> None:
-        if self.app.undo():
+        if self.facilitator.undo():
             self.refresh_all()
 
     def action_move_group(self) -> None:

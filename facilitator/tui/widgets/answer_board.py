@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -77,13 +76,6 @@ class AnswerBoard(ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(-1, always_update=True)
-
-    class Selected(Message):
-        """The highlighted answer changed (answer id, or "" for none)."""
-
-        def __init__(self, answer_id: str) -> None:
-            self.answer_id = answer_id
-            super().__init__()
 
     def __init__(self, empty_text: str = "No answers yet.", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -341,7 +333,6 @@ class AnswerBoard(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Selected(self.selected_id))
 
     def scroll_to_cursor(self) -> None:
         if not (0 <= self.cursor < len(self._row_top)):
