@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -13,6 +14,7 @@ from facilitator.tui.colours import badge, colour, muted
 from facilitator.tui.widgets.timeline import shorten
 
 SEPARATOR = " · "
+VIEWING = re.compile(r"viewing \d{1,2}:\d\d")  # how `Meeting.whereabouts` names the item on screen
 # What a shortened part of "where" keeps at least before a later one gives way ("▶ Coordination…").
 LEAST = 16
 
@@ -33,6 +35,9 @@ def fit_where(where: str, width: int) -> list[str]:
                 return parts
             room = max(cell_len(part) - excess, min(least, cell_len(part)))
             short = shorten(part, room)
+            viewing = VIEWING.match(part)
+            if viewing and cell_len(short) <= len(viewing[0]) + 1:
+                short = viewing[0]  # "viewing 15:00": the item panel shows its title
             excess -= cell_len(part) - cell_len(short)
             parts[i] = short
     if excess > 0:  # the last part too: a title before " at 15:00" shortens, the time stays

@@ -36,7 +36,9 @@ def shorten(text: str, width: int) -> str:
         return text
     if width <= 1:
         return "…"[:width]
-    ends = [m.end() for m in re.finditer(r"[^\s,;:–-]+", text) if cell_len(text[: m.end()]) < width]
+    # Where each word ends, its trailing punctuation left out ("Coordination:" ends at the n).
+    words = (m.start() + len(m[0].rstrip(",;:.–-")) for m in re.finditer(r"\S+", text) if m[0].strip(",;:.–-"))
+    ends = [end for end in words if cell_len(text[:end]) < width]
     while len(ends) > 1 and text[ends[-2]: ends[-1]].split()[-1].lower() in SMALL_WORDS:
         ends.pop()
     # Whole words, unless they leave most of the room empty: then as many letters as fit.
