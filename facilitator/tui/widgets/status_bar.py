@@ -25,7 +25,8 @@ def fit_where(where: str, width: int) -> list[str]:
     The last part (the running item's countdown, or when the next item starts)
     is kept whole as long as anything else can give way; before it, the item
     on screen ("viewing 15:00 …") shortens first, then the running item's title,
-    each on word boundaries and down to LEAST cells, then further.
+    each on word boundaries and down to LEAST cells; then the item on screen
+    goes, then the running item's title shortens further.
     """
     parts = where.split(SEPARATOR)
     excess = cell_len(where) - width
@@ -40,6 +41,10 @@ def fit_where(where: str, width: int) -> list[str]:
                 short = viewing[0]  # "viewing 15:00": the item panel shows its title
             excess -= cell_len(part) - cell_len(short)
             parts[i] = short
+        if excess > 0 and len(parts) > 2 and VIEWING.fullmatch(parts[0]):
+            # Still too long: the item on screen goes (the panel and the agenda show it)
+            # before the running item's title shortens further.
+            excess -= cell_len(parts.pop(0)) + len(SEPARATOR)
     if excess > 0:  # the last part too: a title before " at 15:00" shortens, the time stays
         last = parts[-1]
         head, at, time = last.rpartition(" at ")
