@@ -45,8 +45,10 @@ class BigText(Widget):
 
     def update(self, text: str) -> None:
         if text != self.text:
+            # The countdown changes every second, mostly keeping its length (and so its width).
+            same_size = len(text) == len(self.text) and big_font.can_draw(text) == big_font.can_draw(self.text)
             self.text = text
-            self.refresh(layout=True)
+            self.refresh(layout=not same_size)
 
     def fit(self, width: int, height: int) -> tuple[int, list[str]] | None:
         """The scale and the lines of block letters that fit a box of this size, or None."""
