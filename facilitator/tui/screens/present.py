@@ -32,9 +32,9 @@ class PresentScreen(Screen):
 
     # The whole screen is used: the question, centred, fills the middle in block
     # letters when it fits (plain text at a readable measure when it does not),
-    # the speaker and the countdown in block letters too, never larger than the
-    # question's. -broad (140 columns) widens the margins; smaller terminals fall
-    # back to plain text step by step (see the CSS), the question's last.
+    # the speaker and the countdown in block letters too, at the smaller scale only
+    # (a short question is drawn larger). -broad (140 columns) widens the margins;
+    # smaller terminals fall back to plain text step by step (see the CSS).
     DEFAULT_CSS = """
     PresentScreen { background: $background; color: $foreground; padding: 1 4; }
     PresentScreen.-broad { padding: 1 8; }
@@ -125,6 +125,7 @@ class PresentScreen(Screen):
         Binding("u", "move('undo')", "Undo", id="present.undo", tooltip="Undo the last change (a start, too)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide"), (140, "-broad")]
+    # -roomy has no rules of its own: it ends -tall at 30 rows.
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (16, "-short"), (22, "-tall"), (30, "-roomy")]
 
     def __init__(
