@@ -44,6 +44,7 @@ class ProjectorView:
     title: str = ""
     kind: str = ""  # the item's kind when it is not a plain discussion ("break", "exercise"…)
     presenters: tuple[str, ...] = ()
+    speakers: tuple[tuple[str, str], ...] = ()  # (role, name) of each presenter: the name is shown large
     prompt_place: str = ""  # "Question 2 of 5"
     prompt: str = ""  # the current prompt, or an exercise's instructions
     countdown: str = ""  # "12:34" (digits), "+3:10" when overrun, "" when there is none
@@ -108,6 +109,7 @@ def projector_view(meeting: Meeting, notice: str = "") -> ProjectorView:
         title=session.title,
         kind="" if session.kind == "discussion" else session.kind,
         presenters=tuple(str(p) for p in session.presenters),
+        speakers=tuple((p.role, p.name) for p in session.presenters),
         prompt_place=place,
         prompt=text,
         countdown=countdown,

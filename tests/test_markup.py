@@ -148,7 +148,10 @@ async def test_every_screen_shows_markup_like_text_as_typed(tmp_path):
         assert isinstance(app.screen, ReviewScreen) and ITEM in shown(app) and "UNDP [/b]" in shown(app)
         await pilot.press("escape", "f5")
         await pilot.pause()
-        assert isinstance(app.screen, PresentScreen) and PROMPT in shown(app) and TITLE in shown(app)
+        assert isinstance(app.screen, PresentScreen) and TITLE in shown(app)
+        # At 160x50 the question is drawn in block letters, one glyph per character typed: its text
+        # is the prompt as typed (tests/test_present.py checks the plain-text fallback shows it so).
+        assert app.screen.query_one("#present-prompt").text == PROMPT
         await pilot.press("escape", "f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")

@@ -7,6 +7,7 @@ folder is byte for byte (and time for time) as it was, or still absent.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 from pathlib import Path
@@ -17,15 +18,26 @@ from facilitator.cli import CliError, main
 from facilitator.cli.present import follower_for
 from facilitator.clock import FakeClock
 from facilitator.meeting import Meeting
-from facilitator.notes import empty_notes
-from facilitator.present import RunFollower, countdown_parts, projector_view
+from facilitator.notes import Rehearsal, empty_notes
+from facilitator.present import ProjectorView, RunFollower, countdown_parts, projector_view
 from facilitator.store import NotesFolder
+from facilitator.tui import big_font
 from facilitator.tui.app import make_app
 from facilitator.tui.present_app import PresentApp
 from facilitator.tui.screens.present import PresentScreen
 from facilitator.tui.screens.run import RunScreen
+from facilitator.tui.widgets.big_text import BigText
 
 PROGRAMME_ID = "parallel-programme-2012-05-22"
+
+
+def screen_text_lines(app) -> list[str]:
+    """The screen row by row, as plain text."""
+    from rich.console import Console
+
+    console = Console(width=app.size.width, record=True, file=io.StringIO(), legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True), end="")
+    return console.export_text(styles=False).splitlines()
 
 
 def screen_text(app) -> str:
@@ -63,6 +75,13 @@ async def wait_for(pilot, condition, rounds: int = 20, step: float = 0.05) -> in
             return n
         await pilot.pause(step)
     raise AssertionError(f"not within {rounds * step:.2f} s")
+
+
+def shows_break(screen: PresentScreen) -> bool:
+    """The lunch break on the projector: its title in block letters in the middle, "Break" above it."""
+    middle = screen.query_one("#present-prompt")
+    return (middle.text, middle.scale > 0, screen.query_one("#present-place").visual.plain) == (
+        "Break for lunch and side events", True, "Break")
 
 
 # ---------------------------------------------------------------- the view itself
@@ -140,15 +159,18 @@ async def test_f5_opens_the_projector_view_b_blanks_it_escape_returns(programme_
         text = screen_text(app)
         for shown in (
             "Coordination in the Implementation of National Plans",
-            "Scene-setting presentation: ICBL",
+            "Scene-setting presentation",
             "Question 2 of 5",
-            "Are the efforts of all relevant actors",
+            "Are the efforts of all relevant actors",  # a long question: plain text at this size
             "left",
             "next: Break for lunch and side events at 13:01",
         ):
             assert shown in text, shown
-        assert screen.query_one("#present-countdown-digits").value == "4:00"
-        assert screen.query_one("#present-countdown-digits").has_class("-warning")
+        # In block letters: the speaker and the countdown (the warning colour from 5 minutes left).
+        assert (screen.query_one("#present-speaker").text, screen.query_one("#present-speaker").scale) == ("ICBL", 1)
+        countdown = screen.query_one("#present-countdown-digits")
+        assert (countdown.text, countdown.scale) == ("4:00", 1)
+        assert countdown.has_class("-warning")
 
         await pilot.press("b")
         await pilot.pause()
@@ -169,7 +191,7 @@ async def test_f5_opens_the_projector_view_b_blanks_it_escape_returns(programme_
         await pilot.pause()
         assert app.meeting.session.id == "lunch" and app.meeting.running.id == "lunch"
         assert app.meeting.notes.run.timing("coordination").ended_at is not None
-        assert "Break for lunch and side events (break)" in screen_text(app)
+        assert shows_break(screen)
 
         await pilot.press("escape")
         await pilot.pause()
@@ -232,7 +254,7 @@ async def test_second_terminal_follows_the_run_within_a_second(programme_2012, t
         assert "Question 3 of 5" in screen_text(app)
         meeting.start_next()  # lunch starts: the wall follows
         writer.save(meeting.notes)
-        await wait_for(pilot, lambda: "Break for lunch and side events (break)" in screen_text(app))
+        await wait_for(pilot, lambda: shows_break(app.screen))
         assert "next: Monitoring the Implementation of National Plans at 15:00" in screen_text(app)
         after_moves = folder_state(notes)
 
@@ -341,11 +363,15 @@ def test_present_refuses_bad_input(tmp_path, capsys, programme_2012):
 # ---------------------------------------------------------------- pictures
 
 
-def present_app(programme, tmp_path, minute: dt.datetime) -> PresentApp:
+def present_app(programme, tmp_path, minute: dt.datetime, prompts: int = 0, rehearsal: bool = False) -> PresentApp:
+    """The projector following the coordination item on its second prompt (and `prompts` further)."""
     clock = FakeClock(dt.datetime(2012, 5, 22, 10, 0))
     meeting = coordination_meeting(programme, clock)
+    for _ in range(prompts):
+        meeting.next_prompt()
     clock.set(minute)
-    NotesFolder(tmp_path / "notes", programme.id).save(meeting.notes)
+    notes = meeting.notes.with_run(rehearsal=Rehearsal(minute, 30.0, minute)) if rehearsal else meeting.notes
+    NotesFolder(tmp_path / "notes", programme.id).save(notes)
     app = PresentApp(RunFollower(tmp_path / "notes", programme, clock))
     app.notify = lambda *args, **kwargs: None  # no start-up hint in the pictures
     return app
@@ -355,6 +381,80 @@ def present_app(programme, tmp_path, minute: dt.datetime) -> PresentApp:
 def test_projector_picture(snap_compare, programme_2012, tmp_path, size):
     app = present_app(programme_2012, tmp_path, dt.datetime(2012, 5, 22, 12, 57, 30))
     assert snap_compare(app, terminal_size=size)
+
+
+def test_projector_picture_160x45_a_short_question(snap_compare, programme_2012, tmp_path):
+    """The size of a projector: "How can coordination be improved?" in block letters, in a rehearsal."""
+    app = present_app(programme_2012, tmp_path, dt.datetime(2012, 5, 22, 12, 30), prompts=1, rehearsal=True)
+    assert snap_compare(app, terminal_size=(160, 45))
+
+
+# ---------------------------------------------------------------- the whole screen
+
+
+async def test_the_question_fills_the_screen_in_block_letters(programme_2012, tmp_path):
+    app = present_app(programme_2012, tmp_path, dt.datetime(2012, 5, 22, 12, 30), prompts=1, rehearsal=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        question = screen.query_one("#present-prompt", BigText)
+        assert question.text == "How can coordination be improved?"
+        assert question.scale >= 1  # block letters: 4 rows a line or more
+        assert question.region.height >= 45 // 3 and question.region.width >= 140  # the middle of the screen
+        drawn = [line for line in screen_text_lines(app) if "█" in line or "▀" in line or "▄" in line]
+        assert len(drawn) >= 8  # two lines of letters at least 4 rows high
+        # The speaker and the countdown large too; the rehearsal said; what comes next at the bottom.
+        assert screen.query_one("#present-speaker", BigText).scale == 1
+        assert screen.query_one("#present-countdown-digits", BigText).scale == 1
+        assert "REHEARSAL" in screen_text(app)
+        assert screen_text_lines(app)[-2].strip() == "next: Break for lunch and side events at 13:01"
+
+
+async def test_a_long_question_is_plain_text_centred_and_spaced(programme_2012, tmp_path):
+    app = present_app(programme_2012, tmp_path, dt.datetime(2012, 5, 22, 12, 30), prompts=2)  # question 4
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        question = app.screen.query_one("#present-prompt", BigText)
+        assert question.text.startswith("How can international and non-governmental") and question.scale == 0
+        lines = [line for line in screen_text_lines(app) if "organizations" in line or "objectives?" in line]
+        assert len(lines) == 2
+        for line in lines:  # centred: about as much room on the left as on the right
+            left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
+            assert abs(left - right) <= 2 and left >= 30
+        rows = screen_text_lines(app)
+        first, last = (next(i for i, row in enumerate(rows) if word in row) for word in ("organizations", "objectives"))
+        assert last - first == 4  # three lines, a blank line between each
+
+
+async def test_small_terminals_fall_back_to_plain_text_as_typed(tmp_path, clock):
+    """Under 22 rows: the question, the clock and the countdown in plain text; markup-like text as typed."""
+    from textual.app import App
+
+    view = ProjectorView(clock="10:42", title="Coordination", prompt="What [b]works[/b] [/]?", countdown="4:00",
+                         countdown_word="left", state="warning", next_item="next: Break at 13:00")
+
+    class One(App):
+        def on_mount(self) -> None:
+            self.push_screen(PresentScreen(lambda: view))
+
+    app = One()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert all(shown in text for shown in ("What [b]works[/b] [/]?", "10:42", "4:00", "left", "next: Break"))
+        assert app.screen.query_one("#present-prompt", BigText).scale == 0
+
+
+def test_the_block_font():
+    assert {len(rows) for _, rows in big_font.GLYPHS.values()} == {big_font.ROWS}
+    assert all(len(row) == width for width, rows in big_font.GLYPHS.values() for row in rows)
+    assert big_font.can_draw("How can coordination be improved? (2012) 4:00 +3:10")
+    assert not big_font.can_draw("Évaluation")  # shown as plain text rather than misspelt
+    room = big_font.pixel_width("How can coordination")
+    assert big_font.wrap("How can coordination be improved?", room, 1) == ["How can coordination", "be improved?"]
+    assert big_font.wrap("How can coordination be improved?", room * 2, 2) == ["How can coordination", "be improved?"]
+    assert big_font.wrap("coordination", 40, 1) is None  # a word wider than the room
+    assert [len(big_font.draw("4:00", scale)) for scale in (1, 2)] == [4, 8]
 
 
 def test_projector_picture_small_light_overrun(snap_compare, programme_2012, tmp_path):

@@ -77,8 +77,11 @@ class RunScreen(ThemeActions, CaptureScreen):
         Binding("f2", "review", "Review", id="review_any", tooltip="The co-chairs' review of the day so far"),
         Binding("f5", "projector", "Projector", id="projector",
                 tooltip="The projector view: clock, item, prompt, countdown (b blanks it, Esc or F5 returns)"),
+        Binding("f3", "toggle_agenda", "Agenda", id="toggle_agenda",
+                tooltip="Fold the agenda away (more room for the answers), or show it again"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The agenda's width and the capture bar's fields follow these (facilitator.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-huge")]
     # The rapporteur types first: the group field has the focus from the first
     # frame (focusing it after mount moved the focus once more and cost a frame).
     AUTO_FOCUS = "#capture-group"
@@ -109,6 +112,9 @@ class RunScreen(ThemeActions, CaptureScreen):
     def on_resize(self) -> None:
         # Only the item panel's compact layout depends on the size; the board re-wraps itself.
         self._show_item()
+
+    def action_toggle_agenda(self) -> None:
+        self.toggle_class("-no-agenda")  # a class: the layout is facilitator.tcss's
 
     # -- drawing ----------------------------------------------------------------
 

@@ -70,11 +70,13 @@ class CaptureBar(Horizontal):
                 tooltip="In the group field: the next group matching what you typed (↑ the previous)"),
         Binding("enter", "noop", "Record", show=False, tooltip="In the answer field: record the answer"),
     ]
+    # One column of padding, not Input's two: in the 22 to 24 columns an 80-column screen
+    # gives the group field, a name keeps 18 to 20 ("Democratic Republic ").
     DEFAULT_CSS = """
     CaptureBar { height: auto; background: $panel; }
     CaptureBar > #capture-group { width: 30; }
     CaptureBar > #capture-text { width: 1fr; }
-    CaptureBar > CaptureField { border-subtitle-color: $text-muted; }
+    CaptureBar > CaptureField { border-subtitle-color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, roster: Callable[[], Roster], **kwargs) -> None:
@@ -215,6 +217,9 @@ class CaptureBar(Horizontal):
         if event.widget is self.group_input:
             self.matches = []
             self.group_input.border_subtitle = None
+            # A name longer than the field was left scrolled to its end ("ic of the Congo"):
+            # show its start, which is how the rapporteur reads it.
+            self.group_input.scroll_to(x=0, animate=False, force=True, immediate=True)
 
     def action_leave(self) -> None:
         self.host.leave_capture()

@@ -1,14 +1,58 @@
-"""The top line: clock, programme and current item, how late the day runs, save state."""
+"""The top line: clock, the item running and its countdown, how late the day runs, save state."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 from textual.widget import Widget
 
 from facilitator.tui.colours import badge, colour, muted
+from facilitator.tui.widgets.timeline import shorten
+
+SEPARATOR = " · "
+VIEWING = re.compile(r"viewing \d{1,2}:\d\d")  # how `Meeting.whereabouts` names the item on screen
+# What a shortened part of "where" keeps at least before a later one gives way ("▶ Coordination…").
+LEAST = 16
+
+
+def fit_where(where: str, width: int) -> list[str]:
+    """The parts of the top line's "where" (`Meeting.whereabouts`), shortened to fit `width`.
+
+    The last part (the running item's countdown, or when the next item starts)
+    is kept whole as long as anything else can give way; before it, the item
+    on screen ("viewing 15:00 …") shortens first, then the running item's title,
+    each on word boundaries and down to LEAST cells; then the item on screen
+    goes, then the running item's title shortens further.
+    """
+    parts = where.split(SEPARATOR)
+    excess = cell_len(where) - width
+    for least in (LEAST, 1):
+        for i, part in enumerate(parts[:-1]):
+            if excess <= 0:
+                return parts
+            room = max(cell_len(part) - excess, min(least, cell_len(part)))
+            short = shorten(part, room)
+            viewing = VIEWING.match(part)
+            if viewing and cell_len(short) <= len(viewing[0]) + 1:
+                short = viewing[0]  # "viewing 15:00": the item panel shows its title
+            excess -= cell_len(part) - cell_len(short)
+            parts[i] = short
+        if excess > 0 and len(parts) > 2 and VIEWING.fullmatch(parts[0]):
+            # Still too long: the item on screen goes (the panel and the agenda show it)
+            # before the running item's title shortens further.
+            excess -= cell_len(parts.pop(0)) + len(SEPARATOR)
+    if excess > 0:  # the last part too: a title before " at 15:00" shortens, the time stays
+        last = parts[-1]
+        head, at, time = last.rpartition(" at ")
+        if at and cell_len(head) > excess:
+            parts[-1] = shorten(head, cell_len(head) - excess) + at + time
+        else:
+            parts[-1] = shorten(last, max(cell_len(last) - excess, 1))
+    return parts
 
 
 class StatusBar(Widget):
@@ -68,6 +112,11 @@ class StatusBar(Widget):
         if self.rehearsal:  # never mistaken for the live day
             clock.append(f" {self.rehearsal} ", style=badge(app, "warning"))
         delay = Text(f" {self.summary} ")
+        width = self.size.width
+        if self.delay_minutes and width - clock.cell_len - delay.cell_len - 10 < min(cell_len(self.where), 36):
+            # A narrow terminal: "12 min late" (the day's end shows in the agenda), so the item keeps its room.
+            word = "late" if self.delay_minutes > 0 else "early"
+            delay = Text(f" {abs(self.delay_minutes)} min {word} ")
         if self.delay_minutes > 0:
             delay.stylize(badge(app, "warning"))
         elif self.delay_minutes < 0:
@@ -81,15 +130,25 @@ class StatusBar(Widget):
         else:
             saved.stylize(colour(app, "success", "green"))
         # Laid out by hand rather than as a Rich table: drawn on every frame.
-        # When space runs short, "where" gives way first, then the delay; the
-        # save state keeps at least "✖ NOT SAVED" in sight.
-        width = self.size.width
+        # When space runs short, "where" gives way first (shortened, its countdown
+        # kept), then the delay; the save state keeps at least "✖ NOT SAVED" in sight.
         if saved.cell_len > width - clock.cell_len - delay.cell_len:
             saved.truncate(max(width - clock.cell_len - delay.cell_len, 14), overflow="ellipsis")
         if clock.cell_len + delay.cell_len + saved.cell_len > width:
             delay.truncate(max(width - clock.cell_len - saved.cell_len, 0), overflow="ellipsis")
-        where = Text(f" {self.where}", style=muted(app))
-        where.truncate(max(width - clock.cell_len - delay.cell_len - saved.cell_len, 0), overflow="ellipsis", pad=True)
+        room = max(width - clock.cell_len - delay.cell_len - saved.cell_len, 0)
+        where = Text(" ")
+        parts = fit_where(self.where, room - 1) if self.where else []
+        for i, part in enumerate(parts):
+            if i:
+                where.append(SEPARATOR, style=muted(app))
+            if part.startswith("▶"):
+                where.append(part)  # the item running: in the text colour, not muted
+            elif i and parts[i - 1].startswith("▶"):
+                where.append(part, style="bold")  # its countdown
+            else:
+                where.append(part, style=muted(app))  # the item on screen, "nothing running"
+        where.truncate(room, overflow="ellipsis", pad=True)
         line = Text.assemble(clock, where, delay, saved, no_wrap=True, end="")
         line.truncate(width)
         return line
