@@ -38,7 +38,20 @@ from facilitator.notes import (
     clean_text,
     clean_votes,
 )
-from facilitator.problems import Problem, get_close_matches, locate_line, os_reason, quote
+from facilitator.problems import Problem, locate_line, os_reason, quote
+from facilitator.toml_reading import (
+    BOOLEAN,
+    INTEGER,
+    LIST,
+    NUMBER,
+    STRING,
+    TABLE,
+    Kind,
+    TomlReader,
+    describe,
+    key_path,
+    syntax_problem,
+)
 
 # ------------------------------------------------------------------ writing TOML
 
@@ -221,15 +234,12 @@ def encode(text: str) -> bytes:
 
 # ------------------------------------------------------------------ reading TOML
 
-_STR = ("a string", lambda v: isinstance(v, str))
-INT = ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
-_BOOL = ("true or false", lambda v: isinstance(v, bool))
+_STR, INT, _BOOL = STRING, INTEGER, BOOLEAN
 # Local date-times only, as the app writes them (the meeting's wall clock): one with an
 # offset (10:00:00+02:00, 08:00:00Z) cannot be compared with the others, so it is refused.
 _WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.datetime) and v.tzinfo is None)
-_LIST = ("a list", lambda v: isinstance(v, list))
-_TABLE = ("a table", lambda v: isinstance(v, dict))
-_Kind = tuple[str, Callable[[Any], bool]]
+_LIST, _TABLE, _NUMBER = LIST, TABLE, NUMBER
+_Kind = Kind
 
 _ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes"}
 _PROMPT_KEYS = {"id", "groups"}
@@ -241,38 +251,15 @@ _RUN_KEYS = {"schema", "programme", "session", "prompt", "room_prompt", "timings
 _REHEARSAL_KEYS = {"clock_start", "speed", "wall_start"}
 _CHANGE_KEYS = {"change", "item", "made_at", "after", "title", "kind", "date", "start", "duration", "prompt", "text"}
 _CHANGE_KINDS = ("add", "drop", "restore", "move", "retime", "prompt")
-_NUMBER = ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool))
 _DATE = ("a date like 2012-12-06", lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
 _TIMING_KEYS = {"started_at", "ended_at"}
-_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-_AT_END = " (at end of document)"
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the string {quote(value)}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            return f"a date and time with a time zone offset ({_offset(value)}): notes keep local times, without one"
-        return "a date and time"
-    if isinstance(value, dt.date):
-        return "a date without a time"
-    if isinstance(value, dt.time):
-        return "a time without a date"
-    return "a list" if isinstance(value, list) else "a table"
+_describe = describe
 
 
-def _offset(value: dt.datetime) -> str:
-    minutes = int((value.utcoffset() or dt.timedelta()).total_seconds() // 60)
-    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
+_join = key_path
 
 
 def _locate(text: str, where: str) -> int | None:
@@ -305,33 +292,15 @@ def _headers(text: str) -> tuple[list[str], dict[str, int]]:
     return lines, heads
 
 
-class _File:
-    """One file being read: where problems are recorded with their key path and line."""
+class _File(TomlReader):
+    """One notes file being read: where problems are recorded with their key path and line."""
 
     def __init__(self, path: Path, text: str, problems: list[Problem]) -> None:
-        self.name = str(path)
-        self.text = text
-        self.problems = problems
+        super().__init__(str(path), text, problems, locate=_locate)
 
-    def add(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.name, where, message, _locate(self.text, where)))
-
-    def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
-        for key in table:
-            if key not in allowed:
-                close = get_close_matches(key, sorted(allowed), n=1)
-                self.add(_join(where, key), "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
-
-    def get(self, table: dict[str, Any], key: str, kind: _Kind, where: str, required: bool = False) -> Any:
-        if key not in table:
-            if required:
-                self.add(_join(where, key), "is missing")
-            return None
-        value = table[key]
-        if not kind[1](value):
-            self.add(_join(where, key), f"must be {kind[0]}, not {_describe(value)}")
-            return None
-        return value
+    @property
+    def name(self) -> str:
+        return self.file
 
     def checked(
         self, table: dict[str, Any], key: str, kind: _Kind, where: str, rule: Callable[[Any], object], required=False
@@ -355,16 +324,6 @@ class _File:
             self.add(_join(where, "id"), "must not be empty")
             return None
         return value
-
-    def tables(self, table: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
-        out = []
-        for i, value in enumerate(self.get(table, key, _LIST, where) or []):
-            at = f"{_join(where, key)}[{i}]"
-            if isinstance(value, dict):
-                out.append((at, value))
-            else:
-                self.add(at, f"must be a table, not {_describe(value)}")
-        return out
 
     def schema_ok(self, data: dict[str, Any]) -> bool:
         if "schema" not in data:
@@ -503,15 +462,7 @@ def parse_file(path: Path, problems: list[Problem]) -> tuple[_File, dict[str, An
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message, line = str(exc), None
-        match = _AT.search(message)
-        if match:
-            line = int(match[1])
-            message = f"{_AT.sub('', message).strip()} (column {match[2]})"
-        elif message.endswith(_AT_END):  # an unclosed string or table header on the last line
-            line = len(text.splitlines()) or 1
-            message = message.removesuffix(_AT_END) + " at the end of the file"
-        problems.append(Problem(str(path), "", f"TOML syntax: {message}", line))
+        problems.append(syntax_problem(str(path), exc, text))
         return None
     except RecursionError:
         problems.append(Problem(str(path), "", "nested too deeply to be a notes file"))

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.groups import Roster, group_key
-from facilitator.problems import Problem, get_close_matches, locate_line
+from facilitator.problems import Problem, get_close_matches
+from facilitator.toml_reading import INTEGER, LIST, STRING, TABLE, Kind, TomlReader, describe, key_path, syntax_problem
 
 SCHEMA = 1
 KINDS = ("opening", "discussion", "break", "exercise", "closing")
@@ -154,7 +155,7 @@ def load_programme(path: str | Path) -> Programme:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProgrammeError([_syntax_problem(path, exc, text)]) from None
+        raise ProgrammeError([syntax_problem(str(path), exc, text)]) from None
     except RecursionError:
         raise ProgrammeError([Problem(str(path), "", "nested too deeply to be a programme")]) from None
     return parse_programme(data, path=path, text=text)
@@ -225,25 +226,6 @@ def _has_content(text: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
-_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-_AT_END = " (at end of document)"
-
-
-def _syntax_problem(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Problem:
-    message = str(exc)
-    match = _AT.search(message)
-    if match:
-        line, column = int(match[1]), int(match[2])
-        message = _AT.sub("", message).strip()
-        return Problem(str(path), "", f"TOML syntax: {message} (column {column})", line)
-    if message.endswith(_AT_END):  # an unclosed string or list: the reader ran off the last line
-        message = message.removesuffix(_AT_END)
-        return Problem(str(path), "", f"TOML syntax: {message} at the end of the file", len(text.splitlines()) or 1)
-    return Problem(str(path), "", f"TOML syntax: {message}")
-
-
 # -------------------------------------------------------------- validation
 
 _PROGRAMME_KEYS = {
@@ -260,42 +242,15 @@ _SECTION_KEYS = {"title", "text"}
 _PROMPT_KEYS = {"id", "text"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # every control character but \t \n \r
-_TYPE_NAMES = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
 
 
-class _Checker:
-    """Walks the parsed TOML, collecting every problem rather than stopping."""
+class _Checker(TomlReader):
+    """Walks the parsed TOML, collecting every problem rather than stopping (see `facilitator.toml_reading`)."""
 
-    def __init__(self, file: str, text: str) -> None:
-        self.file = file
-        self.text = text
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.file, path, message, locate_line(self.text, path)))
-
-    # -- small typed getters ------------------------------------------------
-
-    def keys(self, table: dict[str, Any], allowed: set[str], path: str) -> None:
-        for key in table:
-            if key not in allowed:
-                where = _key_path(path, key)
-                close = get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.add(where, f"unknown key{hint}")
-
-    def get(self, table: dict[str, Any], key: str, kind: type, path: str, required: bool = False) -> Any:
-        where = _key_path(path, key)
-        if key not in table:
-            if required:
-                self.add(where, "is missing")
-            return None
-        value = table[key]
-        # TOML booleans are ints to Python; a programme never means True as 1.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.add(where, f"must be {_TYPE_NAMES[kind]}, not {_describe(value)}")
-            return None
-        if kind is str and not self.printable(value, where):
+    def get(self, table: dict[str, Any], key: str, kind: type | Kind, path: str, required: bool = False) -> Any:
+        """`TomlReader.get` with a Python type for a kind (str, int, list, dict); text must be printable."""
+        value = super().get(table, key, _KIND_OF.get(kind, kind), path, required)  # type: ignore[arg-type]
+        if isinstance(value, str) and not self.printable(value, _key_path(path, key)):
             return None
         return value
 
@@ -342,19 +297,6 @@ class _Checker:
             else:
                 out.append(value.strip())
         return tuple(out)
-
-    def tables(self, table: dict[str, Any], key: str, path: str) -> list[tuple[str, dict[str, Any]]]:
-        values = self.get(table, key, list, path)
-        if values is None:
-            return []
-        out = []
-        for i, value in enumerate(values):
-            where = _key_path(path, f"{key}[{i}]")
-            if isinstance(value, dict):
-                out.append((where, value))
-            else:
-                self.add(where, f"must be a table, not {_describe(value)}")
-        return out
 
     def people(self, table: dict[str, Any], key: str, path: str) -> tuple[Person, ...]:
         out = []
@@ -606,31 +548,9 @@ class _Checker:
                 seen[key] = where
 
 
-def _key_path(path: str, key: str) -> str:
-    """`key` inside the table at `path` ("" is the top of the file)."""
-    return f"{path}.{key}" if path else key
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f'the string "{_clip(value)}"'
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, dt.datetime):
-        return f"the date-time {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, dt.time):
-        return f"the time {value.isoformat()}"
-    return type(value).__name__
+_key_path = key_path
+_describe = describe
+_KIND_OF: dict[type, Kind] = {str: STRING, int: INTEGER, list: LIST, dict: TABLE}
 
 
 def _clip(text: str, width: int = 40) -> str:

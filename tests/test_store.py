@@ -564,8 +564,8 @@ def test_wrong_types_name_the_key_path_and_line(tmp_path):
         f"{name}:32: prompts[0].groups[1].answers[2].captured_at: must be a date and time like 2026-11-29T10:20:00, "
         'not the string "yesterday"',
         f"{name}:35: prompts[0].groups[1].answers[2].edited_at: must be a date and time like 2026-11-29T10:20:00, "
-        "not a date without a time",
-        f"{name}:33: prompts[0].groups[1].answers[2].votes: must be a whole number, not true",
+        "not the date 2026-11-29",
+        f"{name}:33: prompts[0].groups[1].answers[2].votes: must be a whole number, not the boolean true",
         f'{name}:34: prompts[0].groups[1].answers[2].starred: must be true or false, not the string "yes"',
     ]
 
