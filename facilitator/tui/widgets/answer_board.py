@@ -1,6 +1,6 @@
 """The answers of the current prompt, grouped, drawn line by line.
 
-One widget per answer does not scale (DESIGN.md: 2,000 ListItems took 16 s),
+One widget per answer does not scale (2,000 ListItems took 16 s: docs/architecture.md),
 and even OptionList measures every option again when its options are set. This
 board is a line-API `ScrollView`: it keeps a list of rows, wraps each row once
 per width (answers are immutable, so a wrapped answer is cached by value) and
