@@ -82,7 +82,12 @@ class KeyboardParser(XTermParser):
 
 def install() -> None:
     """Make Textual's drivers read the keyboard with `KeyboardParser` (before the app runs)."""
-    from textual.drivers import linux_driver, web_driver
+    import os
+
+    from textual.drivers import linux_driver
 
     linux_driver.XTermParser = KeyboardParser  # type: ignore[misc]
-    web_driver.XTermParser = KeyboardParser  # type: ignore[misc]
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):  # a browser tab of `facilitator serve`
+        from textual.drivers import web_driver  # (only then: its import costs start-up time)
+
+        web_driver.XTermParser = KeyboardParser  # type: ignore[misc]
