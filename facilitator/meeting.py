@@ -22,10 +22,11 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from facilitator import agenda, schedule, themes
+from facilitator import floor as floor_ops
 from facilitator import notes as ops
 from facilitator.clock import Clock
-from facilitator.groups import Roster
-from facilitator.notes import AgendaChange, Answer, ItemNotes, Notes, Rehearsal, RunState, Theme, Timing
+from facilitator.groups import Roster, group_key
+from facilitator.notes import AgendaChange, Answer, Floor, ItemNotes, Notes, Rehearsal, RunState, Theme, Timing
 from facilitator.problems import plural
 from facilitator.programme import Programme, Prompt, Session
 
@@ -152,8 +153,13 @@ class Meeting:
         return self.item.for_prompt(self.prompt_id)
 
     def roster(self) -> Roster:
-        """The meeting's groups: the programme's (with their other names), then any others used."""
-        return self.programme.roster(self.notes.groups_used())
+        """The meeting's groups: the programme's (with their other names), then any others used
+        (answers, the speakers' list, the roll call)."""
+        run = self.notes.run
+        others = [*self.notes.groups_used(), *run.speakers, *(m.group for m in run.attendance)]
+        if run.floor is not None:
+            others.append(run.floor.group)
+        return self.programme.roster(others)
 
     def groups(self) -> list[str]:
         """Group names to suggest: the programme's, then any others used."""
@@ -207,7 +213,10 @@ class Meeting:
         """Start the item on screen now; the item running until now ends at the same minute."""
         session, now = self.session, self.clock.now()
         running = self.running
-        notes = ops.start_item(self.notes, session.id, now)
+        notes = self.notes
+        if running is not None and running.id != session.id:
+            notes = floor_ops.yield_floor(notes, now)  # the item ends: so does the intervention in it
+        notes = ops.start_item(notes, session.id, now)
         notes = notes.with_run(room_prompt_id=self.prompt_id)
         if running is not None and running.id != session.id:
             self._remember(f"started “{session.title}” at {now:%H:%M}, ending “{running.title}”")
@@ -243,7 +252,7 @@ class Meeting:
             raise ops.NotesError("no item is running: s starts the item on screen")
         now = self.clock.now()
         self._remember(f"ended “{running.title}” at {now:%H:%M}")
-        self.notes = ops.end_item(self.notes, running.id, now)
+        self.notes = ops.end_item(floor_ops.yield_floor(self.notes, now), running.id, now)
 
     # -- the agenda on the day (undoable like the answers) --------------------------
 
@@ -325,6 +334,128 @@ class Meeting:
                 if self.programme.session(before):
                     return before
         return ""
+    # -- the floor: speakers' list, speaking time, roll call (undoable) --------------
+
+    @property
+    def floor(self) -> Floor | None:
+        """The delegation speaking now, or None."""
+        return self.notes.run.floor
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """The speakers' list: the delegations waiting for the floor, in order."""
+        return self.notes.run.speakers
+
+    def speaking(self) -> floor_ops.SpeakingTime | None:
+        """The speaking timer of the delegation on the floor, as of now (None when no one has it)."""
+        held = self.floor
+        return floor_ops.speaking(held, self.clock.now()) if held is not None else None
+
+    def speaking_seconds(self) -> int:
+        """The time per intervention where the floor is given now (the programme's `speaking_time`)."""
+        return self.programme.speaking_seconds(self._floor_item())
+
+    def _floor_item(self) -> Session:
+        """Where the floor is given: the item running, else the item on screen."""
+        return self.running or self.session
+
+    def _said_on_floor(self, group: str) -> str:
+        """The intervention an answer from `group` is part of: the one on the floor, if it is that group's."""
+        held = self.floor
+        return held.intervention_id if held is not None and group_key(held.group) == group_key(group) else ""
+
+    def ask_for_floor(self, group: str, at: int | None = None) -> str:
+        """Put a delegation on the speakers' list (at place `at`, 0 first; default last); returns its name."""
+        name = self.roster().canonical(group)
+        notes = floor_ops.ask(self.notes, name, at)
+        place = len(self.speakers) if at is None else max(0, min(at, len(self.speakers)))
+        self._apply(f"put {name} on the speakers' list ({_ordinal(place + 1)})", notes)
+        return name
+
+    def remove_speaker(self, index: int) -> None:
+        """Take the delegation at `index` off the speakers' list."""
+        name = self._speaker(index)
+        self._apply(f"took {name} off the speakers' list", floor_ops.withdraw(self.notes, index))
+
+    def move_speaker(self, index: int, to: int) -> None:
+        """Move the delegation at `index` to place `to` of the speakers' list."""
+        name = self._speaker(index)
+        to = max(0, min(to, len(self.speakers) - 1))
+        if to != index:
+            self._apply(f"moved {name} to {_ordinal(to + 1)} on the speakers' list",
+                        floor_ops.move_speaker(self.notes, index, to))
+
+    def _speaker(self, index: int) -> str:
+        if not 0 <= index < len(self.speakers):
+            raise ops.NotesError("the speakers' list is empty" if not self.speakers else "no such place on the list")
+        return self.speakers[index]
+
+    def give_floor(self, group: str | None = None, index: int | None = None) -> None:
+        """Give the floor to `group`, or to the delegation at `index` of the speakers' list (taking it
+        off the list); the delegation speaking yields it."""
+        notes = self.notes
+        if index is not None:
+            group = self._speaker(index)
+            notes = floor_ops.withdraw(notes, index)
+        if group is None:
+            raise ops.NotesError("give the floor to whom? name a delegation")
+        name = self.roster().canonical(group)
+        now, item = self.clock.now(), self._floor_item()
+        notes = floor_ops.give_floor(notes, name, item.id, now, self.programme.speaking_seconds(item))
+        self._apply(self._yielding(f"gave the floor to {name} at {now:%H:%M}"), notes)
+
+    def next_speaker(self) -> None:
+        """The first delegation on the speakers' list takes the floor; with the list empty, the
+        delegation speaking yields it."""
+        if self.speakers:
+            self.give_floor(index=0)
+        elif self.floor is not None:
+            self.yield_floor()
+        else:
+            raise ops.NotesError("the speakers' list is empty: add the delegations that ask for the floor")
+
+    def yield_floor(self) -> None:
+        """The delegation speaking yields the floor now."""
+        held = self.floor
+        if held is None:
+            raise ops.NotesError("no one has the floor")
+        spoke = floor_ops.speaking(held, self.clock.now())
+        self._apply(f"{held.group} yielded the floor after {floor_ops.clock_text(spoke.elapsed)}",
+                    floor_ops.yield_floor(self.notes, self.clock.now()))
+
+    def _yielding(self, description: str) -> str:
+        held = self.floor
+        if held is None:
+            return description
+        spoke = floor_ops.speaking(held, self.clock.now())
+        return f"{description} ({held.group} spoke {floor_ops.clock_text(spoke.elapsed)})"
+
+    def extend_floor(self, seconds: int = floor_ops.EXTENSION) -> None:
+        """More time for the delegation speaking (one minute per press)."""
+        held = self.floor
+        if held is None:
+            raise ops.NotesError("no one has the floor: there is no speaking time to extend")
+        notes = floor_ops.extend(self.notes, seconds)
+        given = floor_ops.speaking(notes.run.floor, self.clock.now()).given  # type: ignore[arg-type]
+        self._apply(f"gave {held.group} {floor_ops.clock_text(seconds)} more ({given.removeprefix('of ')})", notes)
+
+    def mark_present(self, group: str, present: bool = True) -> str:
+        """A roll-call mark for `group` now: in the room, or gone; returns the group's name."""
+        name = self.roster().canonical(group)
+        notes = floor_ops.mark(self.notes, name, present, self.clock.now(), self._floor_item().id)
+        self._apply(f"marked {name} {'present' if present else 'not present'}", notes)
+        return name
+
+    def in_room(self) -> dict[str, bool]:
+        """Today's roll call as it stands: group key -> present (True) or left (False)."""
+        day = self._floor_item().date
+        return floor_ops.in_room(self.notes.run.attendance, day, self.day_of)
+
+    def day_of(self, presence) -> dt.date:
+        """The meeting day a roll-call mark belongs to: its item's."""
+        session = self.programme.session(presence.session_id) or self.planned.session(presence.session_id)
+        return session.date if session is not None else presence.at.date()
+
     # -- answers ------------------------------------------------------------------
 
     def _remember(self, description: str) -> None:
@@ -348,7 +479,8 @@ class Meeting:
         """Record an answer from a group to the current prompt (typed `at`, default now)."""
         group = self.roster().canonical(group)  # "peru" after "Perú" is Perú's answer, not a new group
         when = at or self.clock.now()
-        notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, when)
+        notes, answer = ops.add_answer(self.notes, self.session.id, self.prompt_id, group, text, when,
+                                       intervention=self._said_on_floor(group))
         self._remember(f"captured {answer.group}'s answer")
         self.notes = notes
         return answer
@@ -540,10 +672,16 @@ class Meeting:
         canonical = themes.canonical_category(category, categories)
         group = self.roster().canonical(group)
         notes, answer = ops.add_answer(
-            self.notes, self.session.id, self.prompt_id, group, text, self.clock.now(), category=canonical
+            self.notes, self.session.id, self.prompt_id, group, text, self.clock.now(), category=canonical,
+            intervention=self._said_on_floor(group),
         )
         self._apply(f"captured {answer.group}'s card", notes)
         return answer
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def on_programme_days(programme: Programme, run: RunState, now: dt.datetime) -> tuple[RunState, dt.datetime]:

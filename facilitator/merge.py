@@ -31,8 +31,16 @@ what makes them order-free and idempotent):
   them in the app with `M`).
 - **Timings**: an item ran from the earliest recorded start to the latest
   recorded end.
+- **Interventions** (the floor): the union by id, in the order they started;
+  copies of one that differ keep the one that ended latest (then the longest
+  time given). An answer said in an intervention keeps it (any copy's).
+- **The floor**: the delegation on the floor in the input whose floor was given
+  last, unless another input holds that intervention as ended (it yielded
+  there). **The speakers' list** goes with the position (below).
+- **Roll call**: every mark of every input, once, in time order.
 - **Position** (where the app resumes): the current item and prompt of the
-  input whose current item started latest, i.e. the furthest along the day.
+  input whose current item started latest, i.e. the furthest along the day;
+  the speakers' list is that input's.
 
 A merge cannot tell an answer deleted on one laptop from one never seen
 there, so the union brings deleted answers back (likewise themes, votes taken
@@ -49,7 +57,19 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
-from facilitator.notes import Answer, Conflict, ItemNotes, Notes, NotesError, RunState, Theme, Timing
+from facilitator.notes import (
+    Answer,
+    Conflict,
+    Floor,
+    Intervention,
+    ItemNotes,
+    Notes,
+    NotesError,
+    Presence,
+    RunState,
+    Theme,
+    Timing,
+)
 from facilitator.notes_toml import first_answer_order, grouped
 
 _WhenKey = tuple[bool, dt.datetime, str]
@@ -146,6 +166,7 @@ def _merge_answer(copies: Sequence[tuple[str, Answer]]) -> tuple[str, Answer]:
         starred=any(a.starred for a in answers),
         category=winner.category,
         conflicts=conflicts,
+        intervention=max(a.intervention for a in answers),  # "" (none) only when no copy names one
     )
     return winner.session_id, merged
 
@@ -282,6 +303,39 @@ def _first(theme: Theme, position: dict[str, int]) -> int:
     return min((position[i] for i in theme.answer_ids), default=len(position))
 
 
+# ------------------------------------------------------------------ the floor
+
+
+def _merge_interventions(copies: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    """An item's interventions from every folder's copies: one per id, in the order they started."""
+    kept: dict[str, Intervention] = {}
+    for spoke in copies:
+        other = kept.get(spoke.id)
+        if other is None or _spoke_rank(spoke) > _spoke_rank(other):
+            kept[spoke.id] = spoke
+    return tuple(sorted(kept.values(), key=lambda s: (_when_key(s.started_at), s.id)))
+
+
+def _spoke_rank(spoke: Intervention) -> tuple[object, ...]:
+    """Which copy of an intervention is kept: the latest end, then the most time given; the rest breaks ties."""
+    return (_when_key(spoke.ended_at), spoke.allowed + spoke.extended, _when_key(spoke.started_at), spoke.group,
+            spoke.allowed)
+
+
+def _merge_floor(runs: Sequence[RunState], ended: set[str]) -> Floor | None:
+    """The floor given last in any input, unless it was yielded in another (its intervention ended)."""
+    floors = [r.floor for r in runs if r.floor is not None and r.floor.intervention_id not in ended]
+    if not floors:
+        return None
+    return max(floors, key=lambda f: (_when_key(f.started_at), f.intervention_id, f.extended, f.allowed, f.group,
+                                      f.session_id))
+
+
+def _merge_attendance(runs: Sequence[RunState]) -> tuple[Presence, ...]:
+    marks = {m for r in runs for m in r.attendance}
+    return tuple(sorted(marks, key=lambda m: (_when_key(m.at), m.group, m.present, m.session_id)))
+
+
 # ------------------------------------------------------------------ run state
 
 
@@ -301,7 +355,7 @@ def _merge_timings(runs: Sequence[RunState]) -> dict[str, Timing]:
     }
 
 
-def _merge_run(programme_id: str, runs: Sequence[RunState]) -> RunState:
+def _merge_run(programme_id: str, runs: Sequence[RunState], ended: set[str]) -> RunState:
     timings = _merge_timings(runs)
 
     def furthest(position: tuple[str, str]) -> tuple[object, ...]:
@@ -310,6 +364,9 @@ def _merge_run(programme_id: str, runs: Sequence[RunState]) -> RunState:
 
     positions = {(r.session_id, r.prompt_id) for r in runs if r.session_id}
     session_id, prompt_id = max(positions, key=furthest, default=("", ""))
+    # The speakers' list of the input furthest along (the list itself breaks a tie).
+    at_position = [r for r in runs if (r.session_id, r.prompt_id) == (session_id, prompt_id)] or list(runs)
+    speakers = max((r.speakers for r in at_position), default=())
     # The prompt shown to the room: the one of the run whose running item started last.
     rooms = {(r.running, r.room_prompt_id) for r in runs if r.running}
     room = max(rooms, key=furthest, default=("", ""))[1]
@@ -318,7 +375,8 @@ def _merge_run(programme_id: str, runs: Sequence[RunState]) -> RunState:
     # A rehearsal's clock: kept when every folder was the same rehearsal (mixing is refused before).
     rehearsals = {r.rehearsal for r in runs}
     rehearsal = rehearsals.pop() if len(rehearsals) == 1 else None
-    return RunState(programme_id, session_id, prompt_id, MappingProxyType(timings), room, tuple(changes), rehearsal)
+    return RunState(programme_id, session_id, prompt_id, MappingProxyType(timings), room, tuple(changes), rehearsal,
+                    _merge_floor(runs, ended), speakers, _merge_attendance(runs))
 
 
 # ------------------------------------------------------------------ notes
@@ -340,12 +398,14 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
 
     copies: dict[str, list[tuple[str, Answer]]] = defaultdict(list)
     theme_copies: dict[str, list[Theme]] = defaultdict(list)
+    spoke_copies: dict[str, list[Intervention]] = defaultdict(list)
     layouts: dict[str, list[_Layout]] = defaultdict(list)  # each input's files, by item
     for one in notes:
         for session_id, item in one.items.items():
             for answer in item.answers:
                 copies[answer.id].append((session_id, answer))
             theme_copies[session_id] += item.themes
+            spoke_copies[session_id] += item.interventions
             layouts[session_id].append(grouped(item.answers))
 
     answers: dict[str, list[Answer]] = defaultdict(list)
@@ -354,13 +414,15 @@ def merge_notes(notes: Sequence[Notes]) -> Notes:
         answers[session_id].append(answer)
 
     items = []
-    for session_id in set(answers) | set(theme_copies):
+    for session_id in set(answers) | set(theme_copies) | set(spoke_copies):
         ordered = _file_order(answers.get(session_id, ()), layouts[session_id])
-        item = ItemNotes(session_id, tuple(ordered), _merge_themes(theme_copies.get(session_id, ()), ordered))
-        if item.answers or item.themes:
+        item = ItemNotes(session_id, tuple(ordered), _merge_themes(theme_copies.get(session_id, ()), ordered),
+                         _merge_interventions(spoke_copies.get(session_id, ())))
+        if not item.is_empty:
             items.append(item)
     items.sort(key=first_answer_order)
-    run = _merge_run(programmes[0], [n.run for n in notes])
+    ended = {spoke.id for found in spoke_copies.values() for spoke in found}
+    run = _merge_run(programmes[0], [n.run for n in notes], ended)
     return Notes(run, MappingProxyType({i.session_id: i for i in items}))
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from types import MappingProxyType
 
+from facilitator.groups import group_key
+
 SCHEMA = 1
 MAX_TEXT = 20_000  # a long answer is a paragraph; far longer is a paste accident
 MAX_GROUP = 200
@@ -65,6 +67,7 @@ class Answer:
     starred: bool = False
     category: str = ""  # the exercise column it was classified in; "" = not yet
     conflicts: tuple[Conflict, ...] = ()  # other versions kept by a merge (see `facilitator.merge`)
+    intervention: str = ""  # the id of the intervention it was said in ("" = not while its group had the floor)
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,42 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Intervention:
+    """One delegation's turn on the floor, kept in the notes of the item it spoke in.
+
+    The answers said in it name it (`Answer.intervention`), wherever they were filed.
+    """
+
+    id: str
+    group: str
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    allowed: int  # seconds of speaking time given with the floor
+    extended: int = 0  # seconds added while it spoke
+
+    @property
+    def seconds(self) -> int:
+        """How long it spoke."""
+        return max(0, int((self.ended_at - self.started_at).total_seconds()))
+
+    @property
+    def overran(self) -> bool:
+        return self.seconds > self.allowed + self.extended
+
+
+@dataclass(frozen=True)
 class ItemNotes:
     """Everything captured during one agenda item: one file on disk."""
 
     session_id: str
     answers: tuple[Answer, ...] = ()
     themes: tuple[Theme, ...] = ()
+    interventions: tuple[Intervention, ...] = ()  # in the order they were given the floor
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to keep: no file is written for it."""
+        return not (self.answers or self.themes or self.interventions)
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id), None)
@@ -141,6 +174,38 @@ class Rehearsal:
 
 
 @dataclass(frozen=True)
+class Floor:
+    """The delegation speaking now, and its speaking time.
+
+    Kept in run.toml, so the projector follows it and a restarted app gives the
+    floor back; when the delegation yields it, it becomes an `Intervention` in the
+    notes of its item (`session_id`).
+    """
+
+    intervention_id: str
+    session_id: str
+    group: str
+    started_at: dt.datetime
+    allowed: int  # seconds given with the floor
+    extended: int = 0  # seconds added since
+
+    def closed(self, now: dt.datetime) -> Intervention:
+        """The intervention it becomes when the floor is yielded at `now`."""
+        ended = max(now.replace(microsecond=0), self.started_at)
+        return Intervention(self.intervention_id, self.group, self.started_at, ended, self.allowed, self.extended)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A roll-call mark: `group` is in the room (or has left) from `at`, marked during item `session_id`."""
+
+    group: str
+    present: bool
+    at: dt.datetime
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
 class RunState:
     """Where the meeting is: the item and prompt on the rapporteur's screen, the times items
     actually ran, the prompt shown to the room, and what changed in the agenda on the day.
@@ -157,6 +222,9 @@ class RunState:
     room_prompt_id: str = ""  # the running item's prompt, as shown to the room
     changes: tuple[AgendaChange, ...] = ()
     rehearsal: Rehearsal | None = None
+    floor: Floor | None = None  # the delegation speaking now
+    speakers: tuple[str, ...] = ()  # the speakers' list: delegations waiting for the floor, in order
+    attendance: tuple[Presence, ...] = ()  # roll-call marks, in the order made
 
     def timing(self, session_id: str) -> Timing:
         return self.timings.get(session_id, Timing())
@@ -267,9 +335,10 @@ def add_answer(
     now: dt.datetime,
     *,
     category: str = "",
+    intervention: str = "",
     make_id: Callable[[], str] | None = None,
 ) -> tuple[Notes, Answer]:
-    """Record a new answer; returns the new notes and the answer."""
+    """Record a new answer (said in `intervention`, if any); returns the new notes and the answer."""
     answer = Answer(
         id=(make_id or new_id)(),
         prompt_id=prompt_id,
@@ -277,6 +346,7 @@ def add_answer(
         text=clean_text(text),
         captured_at=now.replace(microsecond=0),
         category=category,
+        intervention=intervention,
     )
     item = notes.item(session_id)
     return notes.with_item(replace(item, answers=item.answers + (answer,))), answer
@@ -304,14 +374,19 @@ def edit_answer(notes: Notes, answer_id: str, text: str, now: dt.datetime) -> No
 def move_answer(
     notes: Notes, answer_id: str, *, group: str | None = None, prompt_id: str | None = None
 ) -> Notes:
-    """Attach an answer to another group and/or prompt of the same item."""
+    """Attach an answer to another group and/or prompt of the same item.
+
+    Given to another group, it is no longer part of the intervention it was typed in
+    (the remark was someone else's)."""
     new_group = clean_group(group) if group is not None else None
 
     def move(a: Answer) -> Answer:
+        other = new_group is not None and group_key(new_group) != group_key(a.group)
         return replace(
             a,
             group=new_group if new_group is not None else a.group,
             prompt_id=prompt_id if prompt_id is not None else a.prompt_id,
+            intervention="" if other else a.intervention,
         )
 
     return _change_answer(notes, answer_id, move)

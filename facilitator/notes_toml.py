@@ -28,8 +28,11 @@ from facilitator.notes import (
     AgendaChange,
     Answer,
     Conflict,
+    Floor,
+    Intervention,
     ItemNotes,
     NotesError,
+    Presence,
     Rehearsal,
     RunState,
     Theme,
@@ -127,6 +130,8 @@ def _answer_block(a: Answer) -> str:
         out.append(_line("starred", True))
     if a.category:
         out.append(_line("category", a.category))
+    if a.intervention:
+        out.append(_line("intervention", a.intervention))
     out += [_conflict_block(c) for c in a.conflicts]
     return "\n".join(out)
 
@@ -175,7 +180,16 @@ def render_item(programme_id: str, item: ItemNotes) -> str:
         out += ["", "[[themes]]", _line("id", theme.id), _line("name", theme.name), _line("answers", theme.answer_ids)]
         if theme.votes:
             out.append(_line("votes", theme.votes))
+    for spoke in item.interventions:
+        out += ["", "[[interventions]]", *_intervention_lines(spoke)]
     return "\n".join(out) + LAST_LINES
+
+
+def _intervention_lines(spoke: Intervention) -> list[str]:
+    # Seconds: "allowed = 180" is the speaking time given, "extended" what was added.
+    out = [_line("id", spoke.id), _line("group", spoke.group), _line("started_at", spoke.started_at),
+           _line("ended_at", spoke.ended_at), _line("allowed", spoke.allowed)]
+    return out + ([_line("extended", spoke.extended)] if spoke.extended else [])
 
 
 def _timing_order(entry: tuple[str, Timing]) -> tuple[bool, dt.datetime, str]:
@@ -191,6 +205,8 @@ def render_run(run: RunState) -> str:
     out += [_line("session", run.session_id), _line("prompt", run.prompt_id)]
     if run.room_prompt_id:
         out.append(_line("room_prompt", run.room_prompt_id))
+    if run.speakers:
+        out.append(_line("speakers", run.speakers))  # the speakers' list, in order
     if run.rehearsal is not None:
         r = run.rehearsal
         out += ["", "[rehearsal]", _line("clock_start", r.clock_start), _line("speed", float(r.speed)),
@@ -202,8 +218,17 @@ def render_run(run: RunState) -> str:
             out.append(_line("started_at", timing.started_at))
         if timing.ended_at is not None:
             out.append(_line("ended_at", timing.ended_at))
+    if run.floor is not None:
+        f = run.floor
+        out += ["", "[floor]", _line("intervention", f.intervention_id), _line("item", f.session_id),
+                _line("group", f.group), _line("started_at", f.started_at), _line("allowed", f.allowed)]
+        if f.extended:
+            out.append(_line("extended", f.extended))
     for change in run.changes:
         out += ["", "[[agenda]]", *_change_lines(change)]
+    for presence in run.attendance:
+        out += ["", "[[attendance]]", _line("group", presence.group), _line("present", presence.present),
+                _line("at", presence.at), _line("item", presence.session_id)]
     return "\n".join(out) + LAST_LINES
 
 
@@ -241,13 +266,20 @@ _WHEN = ("a date and time like 2026-11-29T10:20:00", lambda v: isinstance(v, dt.
 _LIST, _TABLE, _NUMBER = LIST, TABLE, NUMBER
 _Kind = Kind
 
-_ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes"}
+_ITEM_KEYS = {"schema", "programme", "session", "prompts", "themes", "interventions"}
 _PROMPT_KEYS = {"id", "groups"}
 _GROUP_KEYS = {"group", "answers"}
-_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category", "conflicts"}
+_ANSWER_KEYS = {"id", "text", "captured_at", "edited_at", "votes", "starred", "category", "intervention", "conflicts"}
 _CONFLICT_KEYS = {"text", "group", "prompt", "edited_at", "category", "session"}
 _THEME_KEYS = {"id", "name", "answers", "votes"}
-_RUN_KEYS = {"schema", "programme", "session", "prompt", "room_prompt", "timings", "rehearsal", "agenda"}
+_RUN_KEYS = {
+    "schema", "programme", "session", "prompt", "room_prompt", "timings", "rehearsal", "agenda", "speakers", "floor",
+    "attendance",
+}  # fmt: skip
+_INTERVENTION_KEYS = {"id", "group", "started_at", "ended_at", "allowed", "extended"}
+_FLOOR_KEYS = {"intervention", "item", "group", "started_at", "allowed", "extended"}
+_PRESENCE_KEYS = {"group", "present", "at", "item"}
+MAX_SECONDS = 24 * 3600  # a speaking time (or its extensions) of more than a day is no speaking time
 _REHEARSAL_KEYS = {"clock_start", "speed", "wall_start"}
 _CHANGE_KEYS = {"change", "item", "made_at", "after", "title", "kind", "date", "start", "duration", "prompt", "text"}
 _CHANGE_KINDS = ("add", "drop", "restore", "move", "retime", "prompt")
@@ -489,7 +521,78 @@ def parse_run(f: _File, data: dict[str, Any], expected: str | None) -> RunState 
     rehearsal = _parse_rehearsal(f, f.get(data, "rehearsal", _TABLE, ""))
     parsed = (_parse_change(f, table, where) for where, table in f.tables(data, "agenda", ""))
     changes = tuple(c for c in parsed if c is not None)
-    return RunState(programme or "", session, prompt, MappingProxyType(timings), room_prompt, changes, rehearsal)
+    speakers = _parse_speakers(f, data)
+    floor = _parse_floor(f, f.get(data, "floor", _TABLE, ""))
+    marks = (_parse_presence(f, table, where) for where, table in f.tables(data, "attendance", ""))
+    attendance = tuple(m for m in marks if m is not None)
+    return RunState(programme or "", session, prompt, MappingProxyType(timings), room_prompt, changes, rehearsal,
+                    floor, speakers, attendance)
+
+
+def _parse_speakers(f: _File, data: dict[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for i, name in enumerate(f.get(data, "speakers", _LIST, "") or []):
+        where = f"speakers[{i}]"
+        if not isinstance(name, str):
+            f.add(where, f"must be a delegation's name (a string), not {_describe(name)}")
+            continue
+        try:
+            clean_group(name)
+        except NotesError as exc:
+            f.add(where, str(exc))
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def _seconds(f: _File, table: dict[str, Any], key: str, where: str, required: bool = False) -> int | None:
+    value = f.get(table, key, INT, where, required)
+    if value is not None and not 0 <= value <= MAX_SECONDS:
+        f.add(_join(where, key), f"must be seconds from 0 to {MAX_SECONDS}, not {value}")
+        return None
+    return value
+
+
+def _parse_floor(f: _File, table: dict[str, Any] | None) -> Floor | None:
+    if table is None:
+        return None
+    f.keys(table, _FLOOR_KEYS, "floor")
+    ident = f.get(table, "intervention", _STR, "floor", required=True)
+    item = f.get(table, "item", _STR, "floor", required=True)
+    group = f.checked(table, "group", _STR, "floor", clean_group, required=True)
+    started = f.get(table, "started_at", _WHEN, "floor", required=True)
+    allowed = _seconds(f, table, "allowed", "floor", required=True)
+    extended = _seconds(f, table, "extended", "floor") or 0
+    if not ident or item is None or group is None or started is None or allowed is None:
+        return None
+    return Floor(ident, item, group, started, allowed, extended)
+
+
+def _parse_presence(f: _File, table: dict[str, Any], where: str) -> Presence | None:
+    f.keys(table, _PRESENCE_KEYS, where)
+    group = f.checked(table, "group", _STR, where, clean_group, required=True)
+    present = f.get(table, "present", _BOOL, where, required=True)
+    at = f.get(table, "at", _WHEN, where, required=True)
+    item = f.get(table, "item", _STR, where) or ""
+    if group is None or present is None or at is None:
+        return None
+    return Presence(group, present, at, item)
+
+
+def _parse_intervention(f: _File, table: dict[str, Any], where: str) -> Intervention | None:
+    f.keys(table, _INTERVENTION_KEYS, where)
+    ident = f.ident(table, where)
+    group = f.checked(table, "group", _STR, where, clean_group, required=True)
+    started = f.get(table, "started_at", _WHEN, where, required=True)
+    ended = f.get(table, "ended_at", _WHEN, where, required=True)
+    allowed = _seconds(f, table, "allowed", where, required=True)
+    extended = _seconds(f, table, "extended", where) or 0
+    if started is not None and ended is not None and ended < started:
+        f.add(_join(where, "ended_at"), f"{ended:%H:%M:%S} is before started_at {started:%H:%M:%S}")
+        return None
+    if ident is None or group is None or started is None or ended is None or allowed is None:
+        return None
+    return Intervention(ident, group, started, ended, allowed, extended)
 
 
 def _parse_rehearsal(f: _File, table: dict[str, Any] | None) -> Rehearsal | None:
@@ -549,11 +652,13 @@ def _parse_answer(f: _File, table: dict[str, Any], where: str, prompt_id: str, g
     votes = f.checked(table, "votes", INT, where, clean_votes) or 0
     starred = f.get(table, "starred", _BOOL, where) or False
     category = f.get(table, "category", _STR, where) or ""
+    intervention = f.get(table, "intervention", _STR, where) or ""
     parsed = (_parse_conflict(f, raw, cwhere) for cwhere, raw in f.tables(table, "conflicts", where))
     conflicts = tuple(c for c in parsed if c is not None)
     if answer_id is None or text is None or captured is None:
         return None
-    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category, conflicts)
+    return Answer(answer_id, prompt_id, group, text, captured, edited, votes, starred, category, conflicts,
+                  intervention)
 
 
 def _parse_conflict(f: _File, table: dict[str, Any], where: str) -> Conflict | None:
@@ -599,7 +704,22 @@ def parse_item(
                 if answer is not None and prompt_id is not None and group is not None:
                     answers.append(answer)
     themes = _parse_themes(f, data, ids)
-    return ItemNotes(session_id, tuple(answers), themes), programme
+    return ItemNotes(session_id, tuple(answers), themes, _parse_interventions(f, data)), programme
+
+
+def _parse_interventions(f: _File, data: dict[str, Any]) -> tuple[Intervention, ...]:
+    out: list[Intervention] = []
+    seen: set[str] = set()
+    for where, table in f.tables(data, "interventions", ""):
+        spoke = _parse_intervention(f, table, where)
+        if spoke is None:
+            continue
+        if spoke.id in seen:
+            f.add(f"{where}.id", f"intervention id {quote(spoke.id)} is used twice in this file")
+            continue
+        seen.add(spoke.id)
+        out.append(spoke)
+    return tuple(out)
 
 
 def _parse_themes(f: _File, data: dict[str, Any], ids: set[str]) -> tuple[Theme, ...]:

@@ -19,7 +19,18 @@ from typing import Any
 
 from facilitator.groups import Roster, group_key
 from facilitator.problems import Problem, get_close_matches
-from facilitator.toml_reading import INTEGER, LIST, STRING, TABLE, Kind, TomlReader, describe, key_path, syntax_problem
+from facilitator.toml_reading import (
+    INTEGER,
+    LIST,
+    NUMBER,
+    STRING,
+    TABLE,
+    Kind,
+    TomlReader,
+    describe,
+    key_path,
+    syntax_problem,
+)
 
 SCHEMA = 1
 KINDS = ("opening", "discussion", "break", "exercise", "closing")
@@ -30,6 +41,9 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 # A programme is a few kilobytes; anything far larger is a mistake, not a meeting.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The time per intervention when the programme gives none (`speaking_time`, in minutes).
+DEFAULT_SPEAKING_SECONDS = 180
+MAX_SPEAKING_MINUTES = 60
 
 
 class ProgrammeError(Exception):
@@ -89,6 +103,7 @@ class Session:
     references: tuple[str, ...] = ()
     prompts: tuple[Prompt, ...] = ()
     exercise: Exercise | None = None
+    speaking_time: int | None = None  # seconds per intervention; None: the programme's
 
     @property
     def is_break(self) -> bool:
@@ -123,7 +138,14 @@ class Programme:
     background: tuple[Section, ...] = ()
     groups: tuple[str, ...] = ()
     aka: tuple[tuple[str, str], ...] = ()  # (another name, the group's name): "Yémen" is "Yemen"
+    speaking_time: int | None = None  # seconds per intervention, for items that do not say
     source: Path | None = field(default=None, compare=False)
+
+    def speaking_seconds(self, session: Session | None) -> int:
+        """The time per intervention in an item: its own, else the programme's, else 3 minutes."""
+        if session is not None and session.speaking_time is not None:
+            return session.speaking_time
+        return self.speaking_time if self.speaking_time is not None else DEFAULT_SPEAKING_SECONDS
 
     def roster(self, used: Iterable[str] = ()) -> Roster:
         """The meeting's groups: the programme's (with their other names), then `used` ones it does not name."""
@@ -230,11 +252,11 @@ def _has_content(text: str) -> bool:
 
 _PROGRAMME_KEYS = {
     "schema", "id", "title", "subtitle", "date", "dates", "venue", "organiser",
-    "contact", "chairs", "background", "groups", "sessions",
+    "contact", "chairs", "background", "groups", "sessions", "speaking_time",
 }  # fmt: skip
 _SESSION_KEYS = {
     "id", "start", "date", "duration", "title", "kind", "presenters", "location",
-    "purpose", "description", "references", "prompts", "categories", "instructions",
+    "purpose", "description", "references", "prompts", "categories", "instructions", "speaking_time",
 }  # fmt: skip
 _PERSON_KEYS = {"name", "role"}
 _GROUP_KEYS = {"name", "aka"}
@@ -306,6 +328,17 @@ class _Checker(TomlReader):
             out.append(Person(name, self.text_field(person, "role", where)))
         return tuple(out)
 
+    def speaking_time(self, table: dict[str, Any], path: str) -> int | None:
+        """`speaking_time`: minutes per intervention (3, or 1.5 for a minute and a half), as seconds."""
+        value = self.get(table, "speaking_time", NUMBER, path)
+        if value is None:
+            return None
+        if not 0 < value <= MAX_SPEAKING_MINUTES or round(value * 60) < 1:
+            self.add(_key_path(path, "speaking_time"),
+                     f"must be minutes per intervention, more than 0 and at most {MAX_SPEAKING_MINUTES}, not {value}")
+            return None
+        return round(value * 60)
+
     def date_value(self, value: Any, path: str) -> dt.date | None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
@@ -361,6 +394,7 @@ class _Checker(TomlReader):
             background=tuple(background),
             groups=groups,
             aka=aka,
+            speaking_time=self.speaking_time(data, ""),
         )
 
     def groups(self, data: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -520,6 +554,7 @@ class _Checker(TomlReader):
             references=self.strings(item, "references", where),
             prompts=tuple(prompts),
             exercise=exercise,
+            speaking_time=self.speaking_time(item, where),
         )
 
     def schedulable(self, programme: Programme) -> None:

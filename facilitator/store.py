@@ -112,7 +112,7 @@ def _load(folder: Path, programme_id: str | None) -> tuple[Notes, bool]:
             continue
         item, programme = result
         expected = expected if expected is not None else programme
-        if item.answers or item.themes:
+        if not item.is_empty:
             items.append(item)
     if problems:
         raise StoreError(problems)
@@ -204,7 +204,7 @@ def _remove(target: Path) -> bool:
 
 
 def _is_empty(item: ItemNotes | None) -> bool:
-    return item is None or not (item.answers or item.themes)
+    return item is None or item.is_empty
 
 
 _SAVE_LEFTOVER = re.compile(r"^\.(.+)\.toml\.[0-9a-f]{8}\.tmp$")  # write_atomic's temporary name for <id>.toml

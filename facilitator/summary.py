@@ -24,6 +24,16 @@
   how late or early it ran (`Summary.days`). Planned times are always on the
   programme's dates, actual times are when things happened; a delay compares
   times of day, so a rehearsal on another day reads as the day it rehearses;
+- **the floor** (`facilitator.floor`): per item its interventions in the
+  order given (who, when, how long, of how much time, the answers said in
+  each, by number); per delegation its speaking time (total, number of
+  interventions, longest); an intervention still on the floor is listed,
+  marked ongoing, and counted nowhere;
+- **attendance**, for every day the roll was called and each item of it that
+  ran: "present and spoke" (took the floor or gave an answer there),
+  "present, did not speak", "not present" (the programme's groups and every
+  delegation marked at some time). Speaking proves presence, so a delegation
+  that spoke is present even if the roll call missed it;
 - **the agenda as run** (`facilitator.agenda`): items in the order they ran,
   an item added on the day among them, a dropped one where the programme had
   it, each with a note of what changed ("added on the day (11:02)",
@@ -41,8 +51,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from facilitator import agenda
-from facilitator.notes import Answer, ItemNotes, Notes, Rehearsal, Theme
+from facilitator import agenda, floor
+from facilitator.groups import group_key
+from facilitator.notes import Answer, Floor, Intervention, ItemNotes, Notes, Presence, Rehearsal, Theme
 from facilitator.programme import Person, Programme, Session
 from facilitator.schedule import minutes, plan
 
@@ -164,6 +175,61 @@ class CategoryTable:
 
 
 @dataclass(frozen=True)
+class InterventionSummary:
+    """One delegation's turn on the floor in an item, with the answers said in it."""
+
+    id: str
+    number: int  # 1-based, in the order given, within its item
+    group: str  # the roster's name
+    started_at: dt.datetime
+    ended_at: dt.datetime | None  # None: still on the floor when the notes were read
+    allowed: int  # seconds given, extensions not included
+    extended: int  # seconds added
+    answers: tuple[tuple[int, str], ...] = ()  # (number, id) of each answer said in it, in number order
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def seconds(self) -> int:
+        """How long it spoke (0 while ongoing: the notes hold no end yet)."""
+        return 0 if self.ended_at is None else max(0, int((self.ended_at - self.started_at).total_seconds()))
+
+    @property
+    def overran(self) -> bool:
+        return not self.ongoing and self.seconds > self.allowed + self.extended
+
+    @property
+    def answer_numbers(self) -> tuple[int, ...]:
+        return tuple(n for n, _ in self.answers)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who was in the room (for an item, or a day), by the roll call; names as the roster spells them."""
+
+    present_spoke: tuple[str, ...]  # present and took the floor or gave an answer
+    present_silent: tuple[str, ...]  # present, did not speak
+    absent: tuple[str, ...]  # known delegations not marked present
+
+    @property
+    def present(self) -> int:
+        return len(self.present_spoke) + len(self.present_silent)
+
+
+@dataclass(frozen=True)
+class SpeakingTotal:
+    """One delegation's time on the floor over the whole run."""
+
+    group: str
+    seconds: int
+    interventions: int
+    longest: int  # seconds of its longest intervention
+    overruns: int = 0  # interventions that ran past the time given
+
+
+@dataclass(frozen=True)
 class ItemSummary:
     """One agenda item: times, presenters, prompts and answers, exercise table."""
 
@@ -188,6 +254,8 @@ class ItemSummary:
     agenda_note: str = ""  # what changed for it on the day ("added on the day (11:02)"; "" as planned)
     added: bool = False  # added on the day (not in the programme file)
     dropped: bool = False  # taken off the agenda on the day (its notes, if any, stay)
+    interventions: tuple[InterventionSummary, ...] = ()  # in the order the floor was given
+    attendance: Attendance | None = None  # None: no roll call that day, or the item did not run
 
     @property
     def answer_count(self) -> int:
@@ -236,6 +304,7 @@ class DaySummary:
     planned_end: dt.datetime | None
     delay_minutes: int | None  # how late (+) or early (-) the day ran where it last stood; None: no time recorded
     ended: bool  # its last item has a recorded end
+    attendance: Attendance | None = None  # None: no roll call that day
 
 
 @dataclass(frozen=True)
@@ -275,6 +344,17 @@ class Summary:
     days: tuple[DaySummary, ...] = ()
     # answer id -> its number (see the module docstring)
     numbers: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    speaking: tuple[SpeakingTotal, ...] = ()  # per delegation, most time on the floor first
+
+    @property
+    def interventions(self) -> tuple[tuple[ItemSummary, InterventionSummary], ...]:
+        """Every intervention of the run, item by item, in order."""
+        return tuple((item, spoke) for item in self.items for spoke in item.interventions)
+
+    @property
+    def roll_called(self) -> bool:
+        """Whether the roll was called on any day."""
+        return any(day.attendance is not None for day in self.days)
 
     def number(self, answer_id: str) -> int:
         """The answer's number in every export, 0 for an id the notes do not hold."""
@@ -476,8 +556,9 @@ def _participation(items: list[ItemSummary], named: Iterable[str]) -> tuple[Grou
 def summarize(programme: Programme, notes: Notes) -> Summary:
     """The summary of a run: see the module docstring for what it holds."""
     # One group whatever its spelling: "Sénégal" in the notes is the programme's "Senegal".
-    roster = programme.roster(notes.groups_used())
-    name = {typed: roster.canonical(typed) for typed in notes.groups_used()}.__getitem__
+    floor_groups = _floor_groups(notes)
+    roster = programme.roster([*notes.groups_used(), *floor_groups])
+    name = {typed: roster.canonical(typed) for typed in [*notes.groups_used(), *floor_groups]}.__getitem__
     counter = itertools.count(1)
     as_run = agenda.as_run(programme, notes.run.changes)
     # Planned times: the programme's own plan; an item added on the day, as the agenda planned it then.
@@ -497,11 +578,27 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
         if item_id not in known and item.answers:
             items.append(_item(0, item_id, None, item, (None, None), notes.run.timing(item_id), name, counter))
 
-    participation = _participation(items, programme.groups)
-    spoke = {p.group for p in participation}
     numbers = {
         answer.id: number for item in items for prompt in item.prompts for number, answer, _ in prompt.numbered()
     }
+    said_in: dict[str, list[tuple[int, str]]] = {}
+    for answer_id, number in sorted(numbers.items(), key=lambda entry: entry[1]):
+        found = notes.find(answer_id)
+        if found and found[1].intervention:
+            said_in.setdefault(found[1].intervention, []).append((number, answer_id))
+    items = [replace(i, interventions=_interventions(notes.item(i.id).interventions, notes.run.floor, i.id, name,
+                                                     said_in)) for i in items]
+    known_days = {s.id: s.date for s in [*as_run.programme.sessions, *programme.sessions]}
+
+    def day_of(presence: Presence) -> dt.date:
+        return known_days.get(presence.session_id) or presence.at.date()
+
+    marks = notes.run.attendance
+    # Who may be absent: the programme's delegations, then any other marked at some time.
+    known = list(dict.fromkeys([*programme.groups, *(name(m.group) for m in marks)]))
+    items = [replace(i, attendance=_item_attendance(i, marks, day_of, known)) for i in items]
+    participation = _participation(items, programme.groups)
+    spoke = {p.group for p in participation}
     key_points = tuple(  # in the order of their numbers
         KeyPoint(item.id, item.title, prompt.label, answer, group.group, number)
         for item in items
@@ -521,11 +618,81 @@ def summarize(programme: Programme, notes: Notes) -> Summary:
         current_prompt=notes.run.room_prompt_id if notes.run.running else "",
         numbers=MappingProxyType(numbers),
         rehearsal=notes.run.rehearsal,
-        days=_days(items),
+        days=_days(items, marks, day_of, known),
+        speaking=_speaking(items),
     )
 
 
-def _days(items: list[ItemSummary]) -> tuple[DaySummary, ...]:
+def _floor_groups(notes: Notes) -> list[str]:
+    """Every delegation the floor and the roll call name (answers name theirs)."""
+    run = notes.run
+    out = [*run.speakers, *(m.group for m in run.attendance)]
+    out += [spoke.group for item in notes.items.values() for spoke in item.interventions]
+    return out + ([run.floor.group] if run.floor else [])
+
+
+def _interventions(
+    closed: Iterable[Intervention], open_floor: Floor | None, item_id: str, name: Names,
+    said_in: Mapping[str, list[tuple[int, str]]],
+) -> tuple[InterventionSummary, ...]:
+    spoken: list[tuple[str, str, dt.datetime, dt.datetime | None, int, int]] = [
+        (s.id, s.group, s.started_at, s.ended_at, s.allowed, s.extended) for s in closed
+    ]
+    if open_floor is not None and open_floor.session_id == item_id and all(s[0] != open_floor.intervention_id
+                                                                           for s in spoken):
+        f = open_floor
+        spoken.append((f.intervention_id, f.group, f.started_at, None, f.allowed, f.extended))
+    spoken.sort(key=lambda s: (s[2], s[0]))
+    return tuple(
+        InterventionSummary(ident, n, name(group), started, ended, allowed, extended, tuple(said_in.get(ident, ())))
+        for n, (ident, group, started, ended, allowed, extended) in enumerate(spoken, 1)
+    )
+
+
+def _speakers_of(items: Iterable[ItemSummary]) -> set[str]:
+    """The groups (roster names) that took the floor or gave an answer in these items."""
+    return {s.group for i in items for s in i.interventions} | {g.group for i in items for g in i.by_group}
+
+
+def _attendance(present: set[str], spoke: set[str], known: list[str]) -> Attendance:
+    """`present` (group keys, from the roll call) and `spoke` (roster names) as the three lists, in roster order."""
+    keys = {group_key(g) for g in spoke} | present
+    everyone = list(dict.fromkeys([*known, *sorted(spoke)]))
+    here = [g for g in everyone if group_key(g) in keys]
+    return Attendance(
+        present_spoke=tuple(g for g in here if g in spoke),
+        present_silent=tuple(g for g in here if g not in spoke),
+        absent=tuple(g for g in everyone if group_key(g) not in keys),
+    )
+
+
+def _item_attendance(
+    item: ItemSummary, marks: tuple[Presence, ...], day_of: floor.DayOf, known: list[str]
+) -> Attendance | None:
+    if item.actual_start is None or item.date is None or not floor.roll_taken(marks, item.date, day_of):
+        return None
+    present = floor.present_at(marks, item.id, item.actual_start, item.date, day_of)
+    return _attendance(present, _speakers_of([item]), known)
+
+
+def _speaking(items: Iterable[ItemSummary]) -> tuple[SpeakingTotal, ...]:
+    spoken: dict[str, list[InterventionSummary]] = {}
+    for item in items:
+        for spoke in item.interventions:
+            if not spoke.ongoing:
+                spoken.setdefault(spoke.group, []).append(spoke)
+    totals = [
+        SpeakingTotal(group, sum(s.seconds for s in found), len(found), max(s.seconds for s in found),
+                      sum(1 for s in found if s.overran))
+        for group, found in spoken.items()
+    ]
+    totals.sort(key=lambda t: (-t.seconds, -t.interventions, t.group.casefold()))
+    return tuple(totals)
+
+
+def _days(
+    items: list[ItemSummary], marks: tuple[Presence, ...], day_of: floor.DayOf, known: list[str]
+) -> tuple[DaySummary, ...]:
     days: dict[dt.date, list[ItemSummary]] = {}
     for item in items:
         if item.date is not None and not item.dropped:
@@ -537,6 +704,8 @@ def _days(items: list[ItemSummary]) -> tuple[DaySummary, ...]:
             planned_end=found[-1].planned_end,
             delay_minutes=day_delay(found),
             ended=found[-1].actual_end is not None,
+            attendance=_attendance(floor.present_on(marks, day, day_of), _speakers_of(found), known)
+            if floor.roll_taken(marks, day, day_of) else None,
         )
         for day, found in sorted(days.items())
     )
