@@ -27,8 +27,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from facilitator import notes as notes_ops
 from facilitator.groups import group_key
-from facilitator.notes import Floor, Notes, NotesError, Presence, clean_group, new_id
+from facilitator.notes import Floor, Notes, NotesError, Presence, clean_group
 
 EXTENSION = 60  # seconds one extension adds (the key can be pressed again)
 MAX_SPEAKERS = 500  # a list far longer is a key held down, not a meeting
@@ -87,7 +88,7 @@ def give_floor(
         raise NotesError("a speaking time is more than 0 seconds")
     name = clean_group(group)
     notes = yield_floor(notes, now)
-    floor = Floor((make_id or (lambda: new_id("i")))(), session_id, name, now.replace(microsecond=0), allowed)
+    floor = Floor((make_id or (lambda: notes_ops.new_id("i")))(), session_id, name, now.replace(microsecond=0), allowed)
     return notes.with_run(floor=floor)
 
 

@@ -332,8 +332,14 @@ def _merge_floor(runs: Sequence[RunState], ended: set[str]) -> Floor | None:
 
 
 def _merge_attendance(runs: Sequence[RunState]) -> tuple[Presence, ...]:
-    marks = {m for r in runs for m in r.attendance}
-    return tuple(sorted(marks, key=lambda m: (_when_key(m.at), m.group, m.present, m.session_id)))
+    """Every mark once, by time; marks of one second in the order the inputs made them (the last mark
+    of a group decides, so "present" then "left" in one second must not swap)."""
+    def name(mark: Presence) -> str:
+        return f"{mark.at.isoformat()}|{mark.present}|{mark.session_id}|{mark.group}"
+
+    marks = {name(m): m for r in runs for m in r.attendance}
+    orders = [[name(m) for m in r.attendance] for r in runs]
+    return tuple(marks[n] for n in _ordered({n: _when_key(m.at) for n, m in marks.items()}, orders))
 
 
 # ------------------------------------------------------------------ run state

@@ -27,9 +27,12 @@ from facilitator.merge import merge_notes
 from facilitator.notes import (
     Answer,
     Conflict,
+    Floor,
+    Intervention,
     ItemNotes,
     Notes,
     NotesError,
+    Presence,
     RunState,
     Theme,
     Timing,
@@ -279,6 +282,7 @@ def notes_strategy(draw: st.DrawFn, across_items: bool = True) -> Notes:
                 draw(st.booleans()),
                 draw(categories),
                 tuple(draw(st.lists(conflicts, max_size=2))),
+                draw(st.sampled_from(["", "i-1", "i-2"])),
             )
         )
     built = {}
@@ -288,11 +292,25 @@ def notes_strategy(draw: st.DrawFn, across_items: bool = True) -> Notes:
         names = st.sampled_from(["Funding", "funding", "Money"])
         members = {t: tuple(i for i in owner if owner[i] == t) for t in theme_ids}
         themes = tuple(Theme(t, draw(names), members[t], draw(st.integers(0, 3))) for t in theme_ids)
-        if answers or themes:
-            built[session_id] = ItemNotes(session_id, tuple(answers), themes)
+        # Interventions: ids from a small pool, so two notes share some (a folder copied, then changed).
+        spoke = []
+        for spoke_id in draw(st.lists(st.sampled_from(["i-1", "i-2", "i-3"]), unique=True, max_size=2)):
+            start = draw(times)
+            spoke.append(Intervention(spoke_id, draw(groups), start, start + dt.timedelta(seconds=draw(
+                st.integers(0, 400))), draw(st.sampled_from([60, 180])), draw(st.sampled_from([0, 60]))))
+        item = ItemNotes(session_id, tuple(answers), themes, tuple(spoke))
+        if not item.is_empty:
+            built[session_id] = item
     timings = {s: Timing(draw(maybe_times), draw(maybe_times)) for s in draw(st.sets(st.sampled_from(SESSIONS)))}
     position = draw(st.sampled_from([("", ""), ("s1", "p"), ("s2", "q")]))
-    return Notes(RunState("prog", *position, MappingProxyType(timings)), MappingProxyType(built))
+    floor = draw(st.none() | st.builds(Floor, st.sampled_from(["i-2", "i-4"]), st.sampled_from(SESSIONS), groups,
+                                       times, st.sampled_from([60, 180]), st.sampled_from([0, 60])))
+    speakers = tuple(draw(st.lists(groups, max_size=3)))
+    attendance = tuple(draw(st.lists(st.builds(Presence, groups, st.booleans(), times, st.sampled_from(SESSIONS)),
+                                     max_size=3)))
+    run = RunState("prog", *position, MappingProxyType(timings), floor=floor, speakers=speakers,
+                   attendance=attendance)
+    return Notes(run, MappingProxyType(built))
 
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
