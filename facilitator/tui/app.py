@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import gc
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from facilitator.notes import Notes, NotesError
 from facilitator.problems import Problem, os_reason, plural
 from facilitator.store import NotesFolder, StoreError
 from facilitator.tui import keyboard
-from facilitator.tui.screens.capture import CaptureScreen
+from facilitator.tui.screens.capture import CaptureScreen, FacilitatorScreen
 from facilitator.tui.screens.run import CommandArea, RunScreen
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.typed_input import TypedInput
@@ -176,12 +177,13 @@ class FacilitatorApp(App[None]):
             self.notify("Reading the notes folder… one moment (what you typed is kept)", severity="warning", timeout=2)
         return self.loading
 
-    def apply(self, action, *args) -> bool:
+    def apply(self, action, *args, quiet: bool = False) -> bool:
         """Run a meeting operation for a screen: refused while loading, a NotesError becomes a notice.
 
         A change to the answers says what it did and that `u` undoes it: a key
         pressed by mistake (or typed where the rapporteur thought was the
-        capture bar) is seen at once and taken back with one key.
+        capture bar) is seen at once and taken back with one key. `quiet` for
+        a screen that shows each change where it was made (the roll call's marks).
         """
         if self.still_loading():
             return False
@@ -191,7 +193,7 @@ class FacilitatorApp(App[None]):
         except NotesError as exc:
             self.notify(str(exc), severity="error")
             return False
-        if self.meeting.changes != before:
+        if self.meeting.changes != before and not quiet:
             done = self.meeting.last_change
             self.notify(f"{done[:1].upper()}{done[1:]} — u undoes", timeout=3)
         return True
@@ -276,8 +278,10 @@ class FacilitatorApp(App[None]):
             event = events.Key(event.character, event.character)
         if self._guard(event):
             return
-        # On the run screen and the exercise board a command runs before the next key is routed.
-        if isinstance(self.screen, CaptureScreen) and not self._typing() and await self.run_key_now(event.key):
+        # On the app's screens a command runs before the next key is routed; so does a function key
+        # typed in a field there (F6 gives the floor: the answer typed next is the new speaker's).
+        here = isinstance(self.screen, FacilitatorScreen)
+        if here and (not self._typing() or _FUNCTION_KEY.fullmatch(event.key)) and await self.run_key_now(event.key):
             return
         await super().on_event(event)
 
@@ -378,10 +382,15 @@ class FacilitatorApp(App[None]):
             self.pop_screen()
             return
         failing = self.save_status.message if self.save_status.state == "failed" else ""
+        from facilitator.tui.screens.roll_call import RollCallScreen, RollList
+        from facilitator.tui.screens.speakers import SpeakerList, SpeakersScreen
+
         self.push_screen(HelpScreen([
             ("everywhere", list(self.BINDINGS) + list(RunScreen.BINDINGS)),
             ("capture bar", [*CaptureBar.BINDINGS]),
             ("answer board", list(CommandArea.BINDINGS)),
+            ("speakers' list (F4)", [*SpeakersScreen.BINDINGS, *SpeakerList.BINDINGS]),
+            ("roll call (P)", [*RollCallScreen.BINDINGS, *RollList.BINDINGS]),
             ("projector (F5)", list(PresentScreen.BINDINGS)),
         ], notice=failing))
 
@@ -434,6 +443,7 @@ class FacilitatorApp(App[None]):
 
 
 _GUARDED_KEYS = {"enter", "delete", "backspace", "space"}
+_FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
 def make_app(

@@ -37,6 +37,11 @@ ACTIONS = [
     ("Projector view", "projector", "For the room: clock, item, prompt, countdown (F5; b blanks it)"),
     ("Agenda: insert, drop, move or retime an item, add a prompt", "agenda", "The agenda as it runs today (A)"),
     ("Back to the item running", "go_to_running", "Where the room is"),
+    ("Speakers' list: delegations asking for the floor", "speakers", "Add, insert, move, remove, give the floor (F4)"),
+    ("Next speaker: the first on the list takes the floor", "next_speaker", "The speaker's intervention ends (F6)"),
+    ("One minute more for the speaker", "extend_floor", "Extend the speaking time (F7)"),
+    ("End the speaker's intervention", "yield_floor", "No one has the floor (F8)"),
+    ("Roll call: who is in the room", "roll_call", "One key per delegation (P)"),
 ]
 
 

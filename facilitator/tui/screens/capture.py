@@ -36,6 +36,8 @@ class FacilitatorScreen(Screen):
 class CaptureScreen(FacilitatorScreen):
     """A screen whose capture bar records answers into the current item."""
 
+    _floor_seen = ""  # the intervention the capture bar's group last followed ("" = no one on the floor)
+
     @property
     def capture_bar(self) -> CaptureBar:
         return self.query_one(CaptureBar)
@@ -78,7 +80,22 @@ class CaptureScreen(FacilitatorScreen):
                 self.set_focus(self.capture_bar.group_input)
             return False
         self.show_captured(answer)
+        self.capture_bar.back_to_floor(answer.group)
         return True
+
+    def follow_floor(self) -> None:
+        """The delegation given the floor becomes the capture bar's group: the rapporteur types only
+        what it says. Called whenever the screen redraws (and each second), so a floor given from
+        any screen, or restored from the notes, is followed."""
+        held = self.meeting.floor
+        seen = held.intervention_id if held is not None else ""
+        if seen == self._floor_seen:
+            return
+        self._floor_seen = seen
+        if held is not None:
+            self.capture_bar.give_floor(held.group)
+        else:
+            self.capture_bar.floor_yielded()
 
     def leave_capture(self) -> None:
         """Esc in the bar: the focus moves to the commands now, before the next key is routed."""

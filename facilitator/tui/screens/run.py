@@ -24,10 +24,12 @@ from facilitator.notes import Answer
 from facilitator.problems import plural
 from facilitator.tui.board_rows import UNTHEMED, group_rows, theme_rows
 from facilitator.tui.screens.capture import CaptureScreen
+from facilitator.tui.screens.floor_keys import FLOOR_BINDINGS, FloorKeys
 from facilitator.tui.screens.run_themes import THEME_BINDINGS, ThemeActions
 from facilitator.tui.widgets.answer_board import AnswerBoard, Row
 from facilitator.tui.widgets.capture_bar import CaptureBar
 from facilitator.tui.widgets.filter_box import FilterBox
+from facilitator.tui.widgets.floor_strip import FloorStrip
 from facilitator.tui.widgets.item_panel import ItemPanel
 from facilitator.tui.widgets.key_footer import KeyFooter
 from facilitator.tui.widgets.status_bar import StatusBar
@@ -63,15 +65,22 @@ class CommandArea(Vertical):
                 tooltip="Change the agenda on the day: insert, drop, move, retime an item; add a prompt"),
         Binding("R", "screen.review", "Review", id="review",
                 tooltip="The co-chairs' review: the summary of the day so far, item by item"),
+        Binding("L", "screen.speakers", "Speakers", id="speakers", show=False,
+                tooltip="The speakers' list: delegations asking for the floor (F4 from anywhere)"),
+        Binding("P", "screen.roll_call", "Roll call", id="roll_call",
+                tooltip="Who is in the room: mark each delegation present, one key each"),
         Binding("question_mark", "app.help", "Help", id="help_key", key_display="?", tooltip="List every key"),
         Binding("q", "app.quit", "Quit", id="quit_key", show=False),
     ]
 
 
-class RunScreen(ThemeActions, CaptureScreen):
+class RunScreen(FloorKeys, ThemeActions, CaptureScreen):
     """Where the meeting is run from."""
 
     BINDINGS = [
+        Binding("f4", "speakers", "Speakers", id="speakers_any",
+                tooltip="The speakers' list: add the delegations asking for the floor, give it, reorder"),
+        *FLOOR_BINDINGS,
         Binding("pagedown", "next_prompt", "Next prompt", show=False, id="next_prompt_any"),
         Binding("pageup", "previous_prompt", "Prev prompt", show=False, id="previous_prompt_any"),
         Binding("f2", "review", "Review", id="review_any", tooltip="The co-chairs' review of the day so far"),
@@ -93,6 +102,7 @@ class RunScreen(ThemeActions, CaptureScreen):
             with CommandArea(id="work"):
                 yield ItemPanel(id="item")
                 yield AnswerBoard(id="answers")
+        yield FloorStrip()
         yield CaptureBar(lambda: self.meeting.roster(), id="capture")
         yield KeyFooter()
 
@@ -129,6 +139,10 @@ class RunScreen(ThemeActions, CaptureScreen):
         if action == "exercise_board":
             exercise = self.meeting.session.exercise
             return bool(exercise and exercise.categories)
+        if action in ("extend_floor", "yield_floor"):
+            return self.meeting.floor is not None  # shown while someone speaks
+        if action == "next_speaker":
+            return bool(self.meeting.floor or self.meeting.speakers) or None  # shown, dimmed, with nothing to do
         return True
 
     def _show_item(self) -> None:
@@ -210,6 +224,17 @@ class RunScreen(ThemeActions, CaptureScreen):
         bar.show_time(now, where, projection.delay_minutes, projection.summary(), rehearsal=meeting.notes.run.rehearsal)
         self.query_one(ItemPanel).show_timebox(*meeting.viewed_timebox(projection))
         self.query_one(Timeline).show(meeting.programme, projection, meeting.session.id)
+        self._show_floor()
+
+    def _show_floor(self) -> None:
+        """The floor strip (who speaks, their time, who is next), and the capture bar's group with it."""
+        meeting = self.meeting
+        held = meeting.floor
+        self.query_one(FloorStrip).show(held.group if held else "", meeting.speaking(), meeting.speakers)
+        self.follow_floor()
+
+    def floor_changed(self) -> None:
+        self.refresh_all()
 
     # -- changing the meeting ------------------------------------------------------
 
@@ -293,6 +318,20 @@ class RunScreen(ThemeActions, CaptureScreen):
         from facilitator.tui.screens.agenda import AgendaScreen  # lazily: start-up time
 
         self.app.push_screen(AgendaScreen(), lambda _: self.refresh_all())
+
+    def action_speakers(self) -> None:
+        if self._still_loading():
+            return
+        from facilitator.tui.screens.speakers import SpeakersScreen
+
+        self.app.push_screen(SpeakersScreen(), lambda _: self.refresh_all())
+
+    def action_roll_call(self) -> None:
+        if self._still_loading():
+            return
+        from facilitator.tui.screens.roll_call import RollCallScreen  # lazily: start-up time
+
+        self.app.push_screen(RollCallScreen(), lambda _: self.refresh_all())
 
     def action_review(self) -> None:
         from facilitator.tui.screens.review import ReviewScreen

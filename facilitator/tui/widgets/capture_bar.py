@@ -25,9 +25,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 
-from facilitator.groups import Roster
+from facilitator.groups import Roster, group_key
+from facilitator.tui.widgets.group_field import GroupCompletion
 from facilitator.tui.widgets.typed_input import EDITING_KEYS, TypedInput
 
 
@@ -82,12 +82,42 @@ class CaptureBar(Horizontal):
     def __init__(self, roster: Callable[[], Roster], **kwargs) -> None:
         super().__init__(**kwargs)
         self.roster = roster
-        self.matches: list[str] = []
-        self.match = 0  # which of `matches` Tab or Enter takes
+        self.on_floor = ""  # the delegation speaking: the group of every answer, unless another is typed
+        self.completion: GroupCompletion | None = None
 
     def compose(self) -> ComposeResult:
         yield CaptureField(placeholder="Group or delegation", id="capture-group", select_on_focus=False)
         yield CaptureField(placeholder="Answer — Enter records it", id="capture-text", select_on_focus=False)
+
+    def on_mount(self) -> None:
+        self.completion = GroupCompletion(self.group_input, self.roster, idle=self._idle_hint)
+
+    def _idle_hint(self, typed: str) -> str:
+        return "on the floor" if self.on_floor and typed and group_key(typed) == group_key(self.on_floor) else ""
+
+    def give_floor(self, group: str) -> None:
+        """A delegation has the floor: it is the group of the answers typed next (0 keys for it).
+
+        From the group field, the focus moves to the answer: what is typed next is what it says."""
+        self.on_floor = group
+        self.group_input.value = group
+        self.group_input.cursor_position = len(group)
+        if self.screen.focused is self.group_input:
+            self.screen.set_focus(self.text_input)
+        self._complete()
+
+    def floor_yielded(self) -> None:
+        """No one has the floor: the group field keeps its name, as any group typed."""
+        self.on_floor = ""
+        self._complete()
+
+    def back_to_floor(self, recorded_for: str) -> None:
+        """After an answer from another group than the one on the floor (a remark from elsewhere in
+        the room), the next answer is the floor's again."""
+        if self.on_floor and group_key(recorded_for) != group_key(self.on_floor):
+            self.group_input.value = self.on_floor
+            self.group_input.cursor_position = len(self.on_floor)
+            self._complete()
 
     @property
     def group_input(self) -> CaptureField:
@@ -181,42 +211,27 @@ class CaptureBar(Horizontal):
             self.text_input.value = text + self.text_input.value
             self.text_input.cursor_position = len(text)
 
+    @property
+    def matches(self) -> list[str]:
+        return self.completion.matches if self.completion else []
+
     def _complete(self) -> None:
-        group = self.group_input
-        typed = group.value
-        focused = group.has_focus or self.screen.focused is group
-        self.matches = self.roster().complete(typed) if typed.strip() and focused else []
-        self.match = 0
-        self._show_match()
+        if self.completion is not None:
+            self.completion.update()
 
     def _cycle(self, step: int) -> None:
-        if self.matches:
-            self.match = (self.match + step) % len(self.matches)
-            self._show_match()
-
-    def _show_match(self) -> None:
-        group = self.group_input
-        if not self.matches:
-            typed = " ".join(group.value.split())
-            new = typed and (group.has_focus or self.screen.focused is group) and typed not in self.roster()
-            group.border_subtitle = Content("new group") if new else None
-            return
-        name = self.matches[self.match]
-        more = f" {self.match + 1}/{len(self.matches)} ↓" if len(self.matches) > 1 else ""
-        group.border_subtitle = Content(f"Tab: {name}{more}")
+        if self.completion is not None:
+            self.completion.cycle(step)
 
     def _take_match(self) -> None:
-        if self.matches:
-            self.group_input.value = self.matches[self.match]
-            self.group_input.cursor_position = len(self.group_input.value)
-        self.matches = []
-        self.group_input.border_subtitle = None
+        if self.completion is not None:
+            self.completion.take()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         # The match hint belongs to typing in the group field: gone when the field is left.
         if event.widget is self.group_input:
-            self.matches = []
-            self.group_input.border_subtitle = None
+            if self.completion is not None:
+                self.completion.forget()
             # A name longer than the field was left scrolled to its end ("ic of the Congo"):
             # show its start, which is how the rapporteur reads it.
             self.group_input.scroll_to(x=0, animate=False, force=True, immediate=True)
