@@ -282,7 +282,7 @@ async def test_a_folder_deleted_before_anything_is_typed_comes_back(programme_20
     before = files(notes_dir)
     app, folder, meeting = open_app(programme_2012, notes_dir, clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        shutil.rmtree(notes_dir)  # nothing typed yet: nothing was ever submitted to the saver
+        remove_folder(notes_dir)  # nothing typed yet: nothing was ever submitted to the saver
         await until(pilot, lambda: (notes_dir / "monitoring.toml").exists() and saved(app), what="the folder back")
         assert files(notes_dir) == before  # the very bytes the app read at start
     folder.unlock()

@@ -195,6 +195,33 @@ def test_keys_per_answer(tmp_path):
     assert max(keys) <= 5
 
 
+F4, F6, F7, F8 = "\x1bOS", "\x1b[17~", "\x1b[18~", "\x1b[19~"  # as xterm and tmux send them
+
+
+def test_the_floor_typed_in_one_burst(tmp_path):
+    """F4 and the names asking for the floor, Esc, F6 and what the speaker says, Enter, F6...: one
+    write, no gap. Each answer is its speaker's and in its intervention, though no group was typed:
+    giving the floor is one key, an answer its text and Enter."""
+    folder = tmp_path / "notes"
+    app = start(tmp_path, folder)
+    app.type(F4, "camb", ENTER, "col", ENTER, "camb", ENTER, ESC,
+             F6, "cambodia first", ENTER, "cambodia second", ENTER,
+             F6, "colombia only", ENTER,
+             F6, F7, "cambodia again", ENTER, F8)
+    settled(app, 4, folder)
+    assert app.quit() == 0
+    notes = load_notes(folder, PROGRAMME.id)
+    answers = {a.text: a for item in notes.items.values() for a in item.answers}
+    spoke = {s.id: s for item in notes.items.values() for s in item.interventions}
+    assert [(s.group, s.extended) for s in sorted(spoke.values(), key=lambda s: s.started_at)] == [
+        ("Cambodia", 0), ("Colombia", 0), ("Cambodia", 60)]
+    for text, group in [("cambodia first", "Cambodia"), ("cambodia second", "Cambodia"),
+                        ("colombia only", "Colombia"), ("cambodia again", "Cambodia")]:
+        assert answers[text].group == group
+        assert spoke[answers[text].intervention].group == group
+    assert notes.run.floor is None and notes.run.speakers == ()
+
+
 def _queries():
     letters = "abcdefghijklmnopqrstuvwxyz"
     yield from letters

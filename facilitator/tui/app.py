@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import gc
 import os
-import re
 import signal
 from pathlib import Path
 
@@ -100,6 +99,9 @@ class FacilitatorApp(App[None]):
         self._guarding = False
         self._explicit_leave = False
         self._unrun: list[str] = []
+        # Keys and pastes typed while a screen of ours was being built, replayed in order once it is.
+        self._held: list[events.Key | events.Paste] = []
+        self._replaying = False
 
     @property
     def notes_label(self) -> str:
@@ -256,14 +258,39 @@ class FacilitatorApp(App[None]):
         capture bar, the dialogs, the filter), the board's single-key commands
         (their binding runs now), and the rest as Textual does.
         """
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            await self._key(event)
-            self._key_done_at = get_time()
-            return
-        if isinstance(event, events.Paste) and not event.is_forwarded and isinstance(self.focused, TypedInput):
-            self.focused.take_paste(event.text)
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._must_wait():
+                self._held.append(event)
+                return
+            await self._typed(event)
             return
         await super().on_event(event)
+
+    async def _typed(self, event: events.Key | events.Paste) -> None:
+        if isinstance(event, events.Key):
+            await self._key(event)
+            self._key_done_at = get_time()
+        elif isinstance(self.focused, TypedInput):
+            self.focused.take_paste(event.text)
+        else:
+            await super().on_event(event)
+
+    def _must_wait(self) -> bool:
+        """Whether a key must wait: the screen it is for is being built, or keys before it wait."""
+        if self._replaying:
+            return False
+        screen = self.screen
+        return bool(self._held) or (isinstance(screen, FacilitatorScreen) and not screen.ready)
+
+    async def screen_ready(self) -> None:
+        """A screen of ours is drawn, its focus set: the keys typed meanwhile, in order (until one of
+        them opens another screen, which takes the rest when it is ready)."""
+        self._replaying = True
+        try:
+            while self._held and getattr(self.screen, "ready", True):
+                await self._typed(self._held.pop(0))
+        finally:
+            self._replaying = False
 
     async def _key(self, event: events.Key) -> None:
         focused = self.focused
@@ -278,10 +305,12 @@ class FacilitatorApp(App[None]):
             event = events.Key(event.character, event.character)
         if self._guard(event):
             return
-        # On the app's screens a command runs before the next key is routed; so does a function key
-        # typed in a field there (F6 gives the floor: the answer typed next is the new speaker's).
+        # On the app's screens a command runs before the next key is routed, also a key that a field
+        # of ours leaves to its screen (F6 gives the floor, Esc closes the speakers' list: the keys
+        # typed next are for what follows).
         here = isinstance(self.screen, FacilitatorScreen)
-        if here and (not self._typing() or _FUNCTION_KEY.fullmatch(event.key)) and await self.run_key_now(event.key):
+        ours = not self._typing() or isinstance(focused, TypedInput)
+        if here and ours and await self.run_key_now(event.key):
             return
         await super().on_event(event)
 
@@ -443,7 +472,6 @@ class FacilitatorApp(App[None]):
 
 
 _GUARDED_KEYS = {"enter", "delete", "backspace", "space"}
-_FUNCTION_KEY = re.compile(r"f\d{1,2}")
 
 
 def make_app(

@@ -9,9 +9,11 @@ no sequence, gives up and reports the ESC as a "^" character, which the
 capture bar would type into the group field.
 
 `KeyboardParser` reads an ESC followed by a byte that no terminal sequence
-starts with ([ O P ] _ ^ \\ and ESC itself) as the Esc key, on its own, before
-Textual's parser sees the rest. The app binds no Alt key, so nothing is lost;
-Alt+letter typed on purpose now reads as Esc then the letter, which is also
+starts with ([ O P ] _ ^ \\) as the Esc key, on its own, before Textual's
+parser sees the rest. An ESC followed by another ESC is the Esc key too: Esc
+typed just before F6 or an arrow ("\\x1b" then "\\x1b[17~") must close the
+screen, then give the floor (Textual read the pair as Alt+F6). The app binds
+no Alt key, so nothing is lost; Alt+letter typed on purpose now reads as Esc then the letter, which is also
 what the app does with an Alt+letter the parser still reports. Inside a
 bracketed paste nothing is touched: every byte pasted is text.
 """
@@ -26,7 +28,7 @@ from textual._xterm_parser import XTermParser
 from textual.message import Message
 
 ESC = "\x1b"
-_STARTS_A_SEQUENCE = frozenset("[O]P_^\\" + ESC)
+_STARTS_A_SEQUENCE = frozenset("[O]P_^\\")
 _PASTE_START, _PASTE_END = "[200~", "[201~"
 
 

@@ -24,6 +24,19 @@ if TYPE_CHECKING:
 class FacilitatorScreen(Screen):
     """A screen of this app, with typed access to the app and the meeting."""
 
+    # False until the screen is drawn with its focus set: keys typed before then (F4 and a name
+    # in one burst) wait for it, in order, rather than going to a screen with nothing focused.
+    ready = False
+
+    def on_mount(self) -> None:
+        # Textual calls every class's handler, the subclass's first: its focus is set by now
+        # (AUTO_FOCUS after this frame).
+        self.call_after_refresh(self._now_ready)
+
+    async def _now_ready(self) -> None:
+        self.ready = True
+        await self.facilitator.screen_ready()
+
     @property
     def facilitator(self) -> FacilitatorApp:
         return cast("FacilitatorApp", self.app)

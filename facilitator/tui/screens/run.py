@@ -139,10 +139,12 @@ class RunScreen(FloorKeys, ThemeActions, CaptureScreen):
         if action == "exercise_board":
             exercise = self.meeting.session.exercise
             return bool(exercise and exercise.categories)
+        # The floor's keys show once the floor is used (F4 is the way in), so a meeting that never
+        # gives the floor keeps its footer for the keys it does use.
         if action in ("extend_floor", "yield_floor"):
-            return self.meeting.floor is not None  # shown while someone speaks
+            return self.meeting.floor is not None
         if action == "next_speaker":
-            return bool(self.meeting.floor or self.meeting.speakers) or None  # shown, dimmed, with nothing to do
+            return bool(self.meeting.floor or self.meeting.speakers)
         return True
 
     def _show_item(self) -> None:
